@@ -1,0 +1,223 @@
+package org.charkha.torrent;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.charkha.bencode.BencodeException;
+import org.charkha.bencode.BencodeReader;
+import org.charkha.bencode.BencodeWriter;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLog;
+import org.charkha.feed.Hex;
+import org.charkha.feed.Limits;
+
+/**
+ * A feed version as a standard BitTorrent v1 torrent: one file per segment, {@code 00000000.seg},
+ * {@code 00000001.seg}, ..., every file but the last exactly one piece long, so piece i is segment
+ * i and any client can hash-check and seed it. The info dictionary depends only on the log, so the
+ * same log always has the same infohash.
+ *
+ * <p>Info dict: {@code d5:filesl(d6:lengthi<n>e4:pathl12:<i>.segee)*e4:name<name>12:piece lengthi65536e6:pieces<20 x n>e}.
+ */
+public final class FeedTorrent {
+  /** Metadata of a feed at the segment limit is about 3 MB of piece hashes and file entries. */
+  public static final int MAX_INFO_SIZE = 4 * 1024 * 1024;
+
+  private final FeedId feed;
+  private final byte[] info;
+  private final byte[] infohash;
+  private final List<byte[]> pieceHashes;
+  private final List<Integer> fileLengths;
+
+  private FeedTorrent(FeedId feed, byte[] info, byte[] infohash, List<byte[]> pieceHashes, List<Integer> fileLengths) {
+    this.feed = feed;
+    this.info = info;
+    this.infohash = infohash;
+    this.pieceHashes = List.copyOf(pieceHashes);
+    this.fileLengths = List.copyOf(fileLengths);
+  }
+
+  public static FeedTorrent of(FeedLog log) {
+    return ofPieces(log.feed(), log.pieces());
+  }
+
+  public static FeedTorrent ofPieces(FeedId feed, List<byte[]> pieces) {
+    checkArgument(!pieces.isEmpty(), "feed %s has no entries to publish", feed.shortName());
+    List<byte[]> hashes = new ArrayList<>(pieces.size());
+    List<Integer> lengths = new ArrayList<>(pieces.size());
+    MessageDigest sha1 = sha1();
+    for (byte[] p : pieces) {
+      hashes.add(sha1.digest(p));
+      lengths.add(p.length);
+    }
+    byte[] info = encodeInfo(feed, hashes, lengths);
+    return new FeedTorrent(feed, info, sha1.digest(info), hashes, lengths);
+  }
+
+  private static byte[] encodeInfo(FeedId feed, List<byte[]> hashes, List<Integer> lengths) {
+    BencodeWriter w = new BencodeWriter(64 + hashes.size() * 64).beginDict().key("files").beginList();
+    for (int i = 0; i < lengths.size(); i++) {
+      w.beginDict().key("length").integer(lengths.get(i))
+          .key("path").beginList().string(fileName(i)).end()
+          .end();
+    }
+    w.end().key("name").string(name(feed)).key("piece length").integer(Limits.SEGMENT_SIZE).key("pieces");
+    byte[] all = new byte[hashes.size() * 20];
+    for (int i = 0; i < hashes.size(); i++) {
+      System.arraycopy(hashes.get(i), 0, all, i * 20, 20);
+    }
+    return w.string(all).end().toByteArray();
+  }
+
+  /**
+   * Parses an info dictionary received for {@code feed} (BEP 9 metadata) and checks that it has
+   * exactly the layout this note defines. The bytes must already match the infohash.
+   */
+  public static FeedTorrent parseInfo(FeedId feed, byte[] info) {
+    if (info.length > MAX_INFO_SIZE) {
+      throw new BencodeException("metadata is " + info.length + " bytes, more than " + MAX_INFO_SIZE);
+    }
+    BencodeReader r = new BencodeReader(info);
+    r.beginDict();
+    List<Integer> lengths = new ArrayList<>();
+    byte[] name = null;
+    long pieceLength = -1;
+    byte[] pieces = null;
+    String key = null;
+    while ((key = r.nextKey(key)) != null) {
+      switch (key) {
+        case "files" -> {
+          r.beginList();
+          while (!r.tryEnd()) {
+            if (lengths.size() == Limits.MAX_SEGMENTS) {
+              throw r.error("more than " + Limits.MAX_SEGMENTS + " files");
+            }
+            lengths.add(readFile(r, lengths.size()));
+          }
+        }
+        case "name" -> name = r.readBytes();
+        case "piece length" -> pieceLength = r.readLong();
+        case "pieces" -> pieces = r.readBytes();
+        default -> throw r.error("unexpected key '" + key + "' in feed torrent info");
+      }
+    }
+    if (!r.atEnd()) {
+      throw r.error("trailing bytes after info dictionary");
+    }
+    if (name == null || !Arrays.equals(name, name(feed).getBytes(StandardCharsets.UTF_8))) {
+      throw new BencodeException("torrent name is not " + name(feed));
+    }
+    if (pieceLength != Limits.SEGMENT_SIZE) {
+      throw new BencodeException("piece length is " + pieceLength + ", expected " + Limits.SEGMENT_SIZE);
+    }
+    if (lengths.isEmpty() || pieces == null || pieces.length != lengths.size() * 20) {
+      throw new BencodeException("torrent must list one 20-byte piece hash per segment file");
+    }
+    for (int i = 0; i < lengths.size() - 1; i++) {
+      if (lengths.get(i) != Limits.SEGMENT_SIZE) {
+        throw new BencodeException("segment file " + i + " is not the last but is " + lengths.get(i) + " bytes");
+      }
+    }
+    List<byte[]> hashes = new ArrayList<>(lengths.size());
+    for (int i = 0; i < lengths.size(); i++) {
+      hashes.add(Arrays.copyOfRange(pieces, i * 20, i * 20 + 20));
+    }
+    return new FeedTorrent(feed, info.clone(), sha1().digest(info), hashes, lengths);
+  }
+
+  private static int readFile(BencodeReader r, int index) {
+    r.beginDict();
+    long length = -1;
+    boolean pathOk = false;
+    String key = null;
+    while ((key = r.nextKey(key)) != null) {
+      switch (key) {
+        case "length" -> length = r.readLong();
+        case "path" -> {
+          r.beginList();
+          byte[] part = r.readBytes();
+          pathOk = Arrays.equals(part, fileName(index).getBytes(StandardCharsets.US_ASCII)) && r.tryEnd();
+          if (!pathOk) {
+            throw r.error("file " + index + " must be named " + fileName(index));
+          }
+        }
+        default -> throw r.error("unexpected key '" + key + "' in file " + index);
+      }
+    }
+    if (length < 1 || length > Limits.SEGMENT_SIZE || !pathOk) {
+      throw r.error("file " + index + " needs a path and a length of 1 to " + Limits.SEGMENT_SIZE);
+    }
+    return (int) length;
+  }
+
+  /** The torrent's name, which is also the directory a client puts its files in. */
+  public static String name(FeedId feed) {
+    return "charkha-" + feed.toString().replace(':', '-');
+  }
+
+  public static String fileName(int segment) {
+    return String.format("%08d.seg", segment);
+  }
+
+  public FeedId feed() {
+    return feed;
+  }
+
+  public String name() {
+    return name(feed);
+  }
+
+  public byte[] infoDict() {
+    return info.clone();
+  }
+
+  public byte[] infohash() {
+    return infohash.clone();
+  }
+
+  public String infohashHex() {
+    return Hex.encode(infohash);
+  }
+
+  public int pieceCount() {
+    return pieceHashes.size();
+  }
+
+  public byte[] pieceHash(int i) {
+    return pieceHashes.get(i).clone();
+  }
+
+  public int fileLength(int i) {
+    return fileLengths.get(i);
+  }
+
+  public long totalLength() {
+    long total = 0;
+    for (int l : fileLengths) {
+      total += l;
+    }
+    return total;
+  }
+
+  /** A complete .torrent file: {@code d4:info<info dict>e}; no tracker, peers come from the DHT. */
+  public byte[] metainfo() {
+    return new BencodeWriter(info.length + 16).beginDict().key("info").raw(info).end().toByteArray();
+  }
+
+  public String magnet() {
+    return "magnet:?xt=urn:btih:" + infohashHex() + "&dn=" + name();
+  }
+
+  static MessageDigest sha1() {
+    try {
+      return MessageDigest.getInstance("SHA-1");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
