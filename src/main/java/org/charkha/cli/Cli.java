@@ -1,0 +1,347 @@
+package org.charkha.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.charkha.dht.MutableItem;
+import org.charkha.feed.Content;
+import org.charkha.feed.Entry;
+import org.charkha.feed.EntryRef;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLink;
+import org.charkha.feed.FeedLog;
+import org.charkha.feed.FeedVerificationException;
+import org.charkha.feed.Identity;
+import org.charkha.node.EntryJson;
+import org.charkha.node.OwnFeed;
+import org.charkha.store.DataDir;
+import org.charkha.store.FeedStore;
+import org.charkha.torrent.FeedTorrent;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** The command tree. Each command is small; the work happens in the node and store packages. */
+@Command(name = "charkha", mixinStandardHelpOptions = true, version = "charkha 0.1.0",
+    description = "Your own social feed, shared peer to peer over BitTorrent.",
+    subcommands = {
+        Cli.Init.class, Cli.Link.class, Cli.Post.class, Cli.CommentCmd.class, Cli.EditCmd.class,
+        Cli.DeleteCmd.class, Cli.React.class, Cli.ProfileCmd.class, Cli.Log.class,
+        Cli.ExportTorrent.class, Cli.Item.class, CommandLine.HelpCommand.class})
+public final class Cli implements Callable<Integer> {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
+      description = "Data directory (default: $CHARKHA_HOME or ~/.charkha).")
+  String home;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Cli());
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("charkha: " + message(e));
+      if (System.getenv("CHARKHA_DEBUG") != null) {
+        e.printStackTrace(cmd.getErr());
+      }
+      return e instanceof IllegalArgumentException ? 2 : 1;
+    });
+    return cl;
+  }
+
+  private static String message(Throwable e) {
+    String m = e.getMessage();
+    if (e instanceof java.nio.file.NoSuchFileException && m != null && !m.contains(" ")) {
+      m = "no such file: " + m;
+    }
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return 2;
+  }
+
+  DataDir data() {
+    return DataDir.open(DataDir.resolveHome(home));
+  }
+
+  /** Shared by the commands: where they print and how. */
+  abstract static class Base implements Callable<Integer> {
+    @ParentCommand
+    Cli root;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    DataDir data() {
+      return root.data();
+    }
+
+    void printJson(Object value) throws IOException {
+      out().println(JSON.writeValueAsString(value));
+      out().flush();
+    }
+
+    OwnFeed own() throws IOException {
+      return OwnFeed.open(data());
+    }
+
+    /** A reference given on the command line: a full {@code <feed>/<seq>}, or a bare seq of one's own. */
+    EntryRef ref(String text, FeedId self) throws IOException {
+      EntryRef r = text.matches("\\d+") ? EntryRef.of(self, Long.parseLong(text)) : EntryRef.parse(text);
+      // Pin the exact entry by hash when we hold its feed, so a later equivocation can't swap it.
+      FeedStore store = data().feed(r.feed());
+      try {
+        Optional<FeedLog> log = store.load();
+        if (log.isPresent() && r.seq() < log.get().size()) {
+          return log.get().entry(r.seq()).ref(r.feed());
+        }
+      } catch (FeedVerificationException e) {
+        // An unverifiable copy gives no hash; the reference stays unpinned.
+      }
+      return r;
+    }
+
+    int created(String verb, OwnFeed own, OwnFeed.Published p) {
+      out().println(verb + " " + EntryRef.of(own.feed(), p.entry().seq()));
+      return 0;
+    }
+  }
+
+  @Command(name = "init", description = "Create your identity (an Ed25519 key) and data directory.")
+  static final class Init extends Base {
+    @Option(names = "--name", description = "Your display name, published in your profile.")
+    String name;
+
+    @Override
+    public Integer call() throws Exception {
+      DataDir data = data();
+      if (data.isInitialized()) {
+        throw new IllegalArgumentException("already initialized: " + data.keyFile() + " exists");
+      }
+      Identity id = data.initialize();
+      OwnFeed own = OwnFeed.open(data);
+      if (name != null) {
+        own.append(new Content.Profile(Optional.of(name), Optional.empty()));
+      }
+      out().println("Created identity in " + data.home());
+      out().println("Your link: " + new FeedLink(id.feed(), Optional.ofNullable(name)));
+      return 0;
+    }
+  }
+
+  @Command(name = "link", description = "Print your follow link (BEP 46 magnet).")
+  static final class Link extends Base {
+    @Override
+    public Integer call() throws Exception {
+      OwnFeed own = own();
+      Optional<String> name = Optional.empty();
+      for (Entry e : own.log().entries()) {
+        if (e.content() instanceof Content.Profile p && p.name().isPresent()) {
+          name = p.name();
+        }
+      }
+      out().println(new FeedLink(own.feed(), name));
+      return 0;
+    }
+  }
+
+  @Command(name = "post", description = "Publish a post. Prints its reference.")
+  static final class Post extends Base {
+    @Parameters(paramLabel = "TEXT", arity = "1..*", description = "The text (words are joined by spaces).")
+    List<String> words;
+
+    @Override
+    public Integer call() throws Exception {
+      OwnFeed own = own();
+      return created("Posted", own, own.append(new Content.Post(String.join(" ", words))));
+    }
+  }
+
+  @Command(name = "comment", description = "Reply to a post or comment. Prints the comment's reference.")
+  static final class CommentCmd extends Base {
+    @Parameters(index = "0", paramLabel = "REF", description = "What to reply to: <feed>/<seq>, or a seq of your own feed.")
+    String ref;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT")
+    List<String> words;
+
+    @Override
+    public Integer call() throws Exception {
+      OwnFeed own = own();
+      return created("Commented", own, own.append(new Content.Comment(ref(ref, own.feed()), String.join(" ", words))));
+    }
+  }
+
+  @Command(name = "edit", description = "Replace the text of one of your posts or comments.")
+  static final class EditCmd extends Base {
+    @Parameters(index = "0", paramLabel = "REF")
+    String ref;
+
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "TEXT")
+    List<String> words;
+
+    @Override
+    public Integer call() throws Exception {
+      OwnFeed own = own();
+      EntryRef r = ref(ref, own.feed());
+      if (!r.feed().equals(own.feed())) {
+        throw new IllegalArgumentException("you can only edit your own entries; " + r + " is in another feed");
+      }
+      return created("Edited", own, own.append(new Content.Edit(r.seq(), String.join(" ", words))));
+    }
+  }
+
+  @Command(name = "delete", description = "Delete one of your entries: its text leaves your feed.")
+  static final class DeleteCmd extends Base {
+    @Parameters(paramLabel = "REF")
+    String ref;
+
+    @Override
+    public Integer call() throws Exception {
+      OwnFeed own = own();
+      EntryRef r = ref(ref, own.feed());
+      if (!r.feed().equals(own.feed())) {
+        throw new IllegalArgumentException("you can only delete your own entries; " + r + " is in another feed");
+      }
+      return created("Deleted", own, own.append(new Content.Delete(r.seq())));
+    }
+  }
+
+  @Command(name = "react", description = "React to a post or comment with an emoji.")
+  static final class React extends Base {
+    @Parameters(index = "0", paramLabel = "REF")
+    String ref;
+
+    @Parameters(index = "1", paramLabel = "EMOJI")
+    String emoji;
+
+    @Override
+    public Integer call() throws Exception {
+      OwnFeed own = own();
+      return created("Reacted", own, own.append(new Content.Reaction(ref(ref, own.feed()), emoji)));
+    }
+  }
+
+  @Command(name = "profile", description = "Set your display name and bio.")
+  static final class ProfileCmd extends Base {
+    @Option(names = "--name")
+    String name;
+
+    @Option(names = "--bio")
+    String bio;
+
+    @Override
+    public Integer call() throws Exception {
+      if (name == null && bio == null) {
+        throw new IllegalArgumentException("give --name and/or --bio");
+      }
+      OwnFeed own = own();
+      return created("Updated profile", own,
+          own.append(new Content.Profile(Optional.ofNullable(name), Optional.ofNullable(bio))));
+    }
+  }
+
+  @Command(name = "log", description = "Print the verified entries of your feed, or of a held feed.")
+  static final class Log extends Base {
+    @Parameters(arity = "0..1", paramLabel = "LINK", description = "A follow link or feed key; default: your own feed.")
+    String link;
+
+    @Option(names = "--json", description = "Print JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      FeedId feed = link == null ? own().feed() : parseFeed(link);
+      FeedStore store = data().feed(feed);
+      FeedLog log = store.load().orElseThrow(() ->
+          new IllegalArgumentException("no stored copy of feed " + feed.shortName()));
+      if (json) {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Entry e : log.entries()) {
+          entries.add(EntryJson.of(feed, e));
+        }
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("feed", feed.toString());
+        doc.put("version", store.currentVersion().orElse(0));
+        doc.put("entries", entries);
+        printJson(doc);
+      } else {
+        for (Entry e : log.entries()) {
+          out().println(EntryJson.line(feed, e));
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "export-torrent", description = "Write DIR/feed.torrent and its files, ready for any BitTorrent client.")
+  static final class ExportTorrent extends Base {
+    @Parameters(paramLabel = "DIR")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      OwnFeed own = own();
+      FeedLog log = own.log();
+      if (log.isEmpty()) {
+        throw new IllegalArgumentException("your feed has no entries yet");
+      }
+      FeedTorrent t = FeedTorrent.of(log);
+      Path content = dir.resolve(t.name());
+      Files.createDirectories(content);
+      List<byte[]> pieces = log.pieces();
+      for (int i = 0; i < pieces.size(); i++) {
+        Files.write(content.resolve(FeedTorrent.fileName(i)), pieces.get(i));
+      }
+      Files.write(dir.resolve("feed.torrent"), t.metainfo());
+      out().println("Wrote " + dir.resolve("feed.torrent") + " (" + pieces.size() + " pieces, infohash "
+          + t.infohashHex() + ")");
+      return 0;
+    }
+  }
+
+  @Command(name = "item", description = "Print the current signed BEP 44 item of your feed.")
+  static final class Item extends Base {
+    @Option(names = "--json", description = "Print JSON (all fields hex).")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      MutableItem item = own().currentItem().orElseThrow(() ->
+          new IllegalArgumentException("your feed has no entries yet, so no item"));
+      Map<String, Object> fields = new LinkedHashMap<>();
+      for (String k : List.of("k", "salt", "seq", "v", "sig", "target")) {
+        fields.put(k, item.toJsonFields().get(k));
+      }
+      if (json) {
+        printJson(fields);
+      } else {
+        fields.forEach((k, v) -> out().println(k + " " + v));
+      }
+      return 0;
+    }
+  }
+
+  static FeedId parseFeed(String text) {
+    return text.startsWith("magnet:") ? FeedLink.parse(text).feed() : FeedId.parse(text);
+  }
+}

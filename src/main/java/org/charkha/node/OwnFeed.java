@@ -1,0 +1,127 @@
+package org.charkha.node;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import org.charkha.dht.MutableItem;
+import org.charkha.feed.Content;
+import org.charkha.feed.Entry;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLog;
+import org.charkha.feed.FeedVerificationException;
+import org.charkha.feed.Identity;
+import org.charkha.store.DataDir;
+import org.charkha.store.FeedStore;
+import org.charkha.torrent.FeedTorrent;
+
+/**
+ * The owner's feed: appends entries and turns each change into a stored torrent version and the
+ * signed BEP 44 item that points at it. An entry is acknowledged only after its version is on
+ * disk and current, so an acknowledged post survives a crash.
+ */
+public final class OwnFeed {
+  private final DataDir data;
+  private final Identity identity;
+  private final FeedStore store;
+  private final LongSupplier clock;
+
+  public OwnFeed(DataDir data, Identity identity, LongSupplier clock) {
+    this.data = data;
+    this.identity = identity;
+    this.store = data.feed(identity.feed());
+    this.clock = clock;
+  }
+
+  public static OwnFeed open(DataDir data) throws IOException {
+    return new OwnFeed(data, data.identity(), System::currentTimeMillis);
+  }
+
+  public FeedId feed() {
+    return identity.feed();
+  }
+
+  public Identity identity() {
+    return identity;
+  }
+
+  public FeedStore store() {
+    return store;
+  }
+
+  /** The current log (empty before the first entry). */
+  public FeedLog log() throws IOException {
+    try {
+      return store.load().orElseGet(() -> FeedLog.empty(feed()));
+    } catch (FeedVerificationException e) {
+      throw new IOException("own feed on disk does not verify: " + e.getMessage(), e);
+    }
+  }
+
+  /** The result of one append: the entry, the new version's torrent and its signed item. */
+  public record Published(Entry entry, FeedTorrent torrent, MutableItem item) {}
+
+  public Published append(Content content) throws IOException {
+    return append(content, clock.getAsLong());
+  }
+
+  public Published append(Content content, long timestampMillis) throws IOException {
+    try (DataDir.WriteLock lock = data.lock()) {
+      FeedLog log = log();
+      Entry entry = log.append(identity, content, timestampMillis);
+      return writeAndSign(log, entry);
+    }
+  }
+
+  /** Appends many entries as one new version (imports): one write and one signature per segment. */
+  public Published appendAll(Iterable<Content> contents, Iterable<Long> timestamps) throws IOException {
+    try (DataDir.WriteLock lock = data.lock()) {
+      FeedLog log = log();
+      Entry last = null;
+      var ts = timestamps.iterator();
+      for (Content c : contents) {
+        last = log.append(identity, c, ts.next());
+      }
+      if (last == null) {
+        throw new IllegalArgumentException("nothing to append");
+      }
+      return writeAndSign(log, last);
+    }
+  }
+
+  private Published writeAndSign(FeedLog log, Entry entry) throws IOException {
+    long version = store.currentVersion().orElse(0) + 1;
+    Optional<MutableItem> held = store.readItem();
+    if (held.isPresent() && held.get().seq() >= version) {
+      version = held.get().seq() + 1; // never reuse a seq the DHT may have seen
+    }
+    store.writeVersion(version, log);
+    // Older versions may still hold bodies this change deleted: only the current one stays.
+    store.prune();
+    FeedTorrent torrent = FeedTorrent.of(log);
+    MutableItem item = MutableItem.signInfohash(identity, feed(), version, torrent.infohash());
+    store.writeItem(item);
+    return new Published(entry, torrent, item);
+  }
+
+  /**
+   * The signed item for the current version, re-signed if a crash came between writing the
+   * version and its item (the item must always name a version this node can serve).
+   */
+  public Optional<MutableItem> currentItem() throws IOException {
+    if (!store.exists()) {
+      return Optional.empty();
+    }
+    long version = store.currentVersion().getAsLong();
+    Optional<MutableItem> item = store.readItem();
+    FeedTorrent torrent = FeedTorrent.of(log());
+    if (item.isPresent() && item.get().seq() == version
+        && java.util.Arrays.equals(item.get().infohash(), torrent.infohash())) {
+      return item;
+    }
+    try (DataDir.WriteLock lock = data.lock()) {
+      MutableItem fresh = MutableItem.signInfohash(identity, feed(), version, torrent.infohash());
+      store.writeItem(fresh);
+      return Optional.of(fresh);
+    }
+  }
+}

@@ -1,0 +1,192 @@
+package org.charkha.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.Hex;
+import org.charkha.feed.Identity;
+
+/**
+ * The data directory ({@code ~/.charkha} by default): the owner's key, every held feed, the index.
+ *
+ * <pre>
+ *   identity.key        owner-only; "charkha-ed25519-seed" line, then the 32-byte seed in hex
+ *   feeds/&lt;feed&gt;/      one {@link FeedStore} per feed, the owner's own included
+ *   index.db            SQLite index, rebuildable from feeds/
+ *   lock                held while a process writes
+ * </pre>
+ */
+public final class DataDir {
+  private static final String KEY_HEADER = "charkha-ed25519-seed";
+  private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS = new java.util.concurrent.locks.ReentrantLock();
+  private final Path home;
+
+  private DataDir(Path home) {
+    this.home = home;
+  }
+
+  /** The directory named by --home, else CHARKHA_HOME, else ~/.charkha. */
+  public static Path resolveHome(String flag) {
+    if (flag != null && !flag.isBlank()) {
+      return Path.of(flag);
+    }
+    String env = System.getenv("CHARKHA_HOME");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env);
+    }
+    return Path.of(System.getProperty("user.home"), ".charkha");
+  }
+
+  public static DataDir open(Path home) {
+    return new DataDir(home.toAbsolutePath());
+  }
+
+  public Path home() {
+    return home;
+  }
+
+  public Path keyFile() {
+    return home.resolve("identity.key");
+  }
+
+  public Path indexFile() {
+    return home.resolve("index.db");
+  }
+
+  public Path feedsDir() {
+    return home.resolve("feeds");
+  }
+
+  public boolean isInitialized() {
+    return Files.exists(keyFile());
+  }
+
+  /** Creates the directory and a new key; fails if a key already exists (never overwrite one). */
+  public Identity initialize() throws IOException {
+    return initialize(Identity.generate());
+  }
+
+  /** Creates the directory around an existing identity (import on a new machine). */
+  public Identity initialize(Identity identity) throws IOException {
+    Files.createDirectories(home);
+    Files.createDirectories(feedsDir());
+    if (Files.exists(keyFile())) {
+      throw new FileAlreadyExistsException(keyFile().toString(), null, "a key already exists; refusing to replace it");
+    }
+    Path tmp = home.resolve("identity.key.tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    byte[] text = (KEY_HEADER + "\n" + Hex.encode(identity.seed()) + "\n").getBytes(StandardCharsets.US_ASCII);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap(text));
+      ch.force(true);
+    }
+    Files.move(tmp, keyFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    FeedStore.fsyncDirectory(home);
+    return identity;
+  }
+
+  public Identity identity() throws IOException {
+    if (!Files.exists(keyFile())) {
+      throw new NoSuchFileException("no identity in " + home + "; run 'charkha init' first");
+    }
+    var perms = Files.getPosixFilePermissions(keyFile());
+    if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+      throw new AccessDeniedException(keyFile().toString(), null,
+          "key file is readable by others (" + PosixFilePermissions.toString(perms) + "); chmod 600 it");
+    }
+    List<String> lines = Files.readAllLines(keyFile(), StandardCharsets.US_ASCII);
+    if (lines.size() < 2 || !lines.get(0).equals(KEY_HEADER) || lines.get(1).length() != 64) {
+      throw new IOException("key file " + keyFile() + " is not a Charkha key file");
+    }
+    return Identity.fromSeed(Hex.decode(lines.get(1), "key seed"));
+  }
+
+  public FeedStore feed(FeedId feed) {
+    return new FeedStore(feed, feedsDir().resolve(feed.toString().replace(':', '-')));
+  }
+
+  /** Every feed that has a directory here. */
+  public List<FeedId> storedFeeds() throws IOException {
+    List<FeedId> feeds = new ArrayList<>();
+    if (!Files.isDirectory(feedsDir())) {
+      return feeds;
+    }
+    try (var dirs = Files.list(feedsDir())) {
+      for (Path p : (Iterable<Path>) dirs::iterator) {
+        try {
+          feeds.add(FeedId.parse(p.getFileName().toString().replace('-', ':')));
+        } catch (IllegalArgumentException e) {
+          // not a feed directory; leave it alone
+        }
+      }
+    }
+    feeds.sort(null);
+    return feeds;
+  }
+
+  /**
+   * Takes the data directory's write lock, waiting for another process that holds it. Writers of
+   * the own feed hold it so a CLI command and a running node never fork the log.
+   */
+  public WriteLock lock() throws IOException {
+    Files.createDirectories(home);
+    // File locks are per process; threads of one process queue on this lock first.
+    IN_PROCESS.lock();
+    try {
+      FileChannel ch = FileChannel.open(home.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      return new WriteLock(ch, ch.lock());
+    } catch (IOException | RuntimeException e) {
+      IN_PROCESS.unlock();
+      throw e;
+    }
+  }
+
+  public Optional<String> readText(String name) throws IOException {
+    Path p = home.resolve(name);
+    return Files.exists(p) ? Optional.of(Files.readString(p)) : Optional.empty();
+  }
+
+  public static final class WriteLock implements AutoCloseable {
+    private final FileChannel channel;
+    private final FileLock lock;
+
+    private WriteLock(FileChannel channel, FileLock lock) {
+      this.channel = channel;
+      this.lock = lock;
+    }
+
+    @Override
+    public void close() throws IOException {
+      try {
+        lock.release();
+        channel.close();
+      } finally {
+        IN_PROCESS.unlock();
+      }
+    }
+  }
+
+  /** A missing identity, with a message that says what to do. */
+  public static final class NoSuchFileException extends java.nio.file.NoSuchFileException {
+    public NoSuchFileException(String message) {
+      super(message);
+    }
+
+    @Override
+    public String getMessage() {
+      return getFile();
+    }
+  }
+}

@@ -1,0 +1,289 @@
+package org.charkha.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.charkha.bencode.BencodeReader;
+import org.charkha.bencode.BencodeWriter;
+import org.charkha.dht.MutableItem;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLog;
+import org.charkha.feed.FeedVerificationException;
+import org.charkha.feed.FeedVerifier;
+import org.charkha.torrent.FeedTorrent;
+
+/**
+ * One feed on disk, kept as whole verified versions so a crash never leaves a mix:
+ *
+ * <pre>
+ *   v&lt;seq&gt;/&lt;torrent name&gt;/00000000.seg ...   a complete version, laid out as its torrent
+ *   current -> v&lt;seq&gt;                          symlink, swapped atomically by rename
+ *   item                                         the latest signed BEP 44 item held (bencoded)
+ *   incoming-&lt;seq&gt;/                              a version being downloaded (not yet verified)
+ * </pre>
+ *
+ * A new version hard-links every segment file that did not change, so versions share storage and
+ * a follower downloads only changed pieces. bt seeds straight from a version directory.
+ */
+public final class FeedStore {
+  private static final String CURRENT = "current";
+  private static final String ITEM = "item";
+
+  private final FeedId feed;
+  private final Path dir;
+
+  FeedStore(FeedId feed, Path dir) {
+    this.feed = feed;
+    this.dir = dir;
+  }
+
+  public FeedId feed() {
+    return feed;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public boolean exists() {
+    return Files.exists(dir.resolve(CURRENT), java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
+  /** The version number (BEP 44 seq) of the current version, if any. */
+  public OptionalLong currentVersion() throws IOException {
+    Path link = dir.resolve(CURRENT);
+    if (!Files.isSymbolicLink(link)) {
+      return OptionalLong.empty();
+    }
+    String target = Files.readSymbolicLink(link).toString();
+    return OptionalLong.of(Long.parseLong(target.substring(1)));
+  }
+
+  /** The root that bt seeds from: it holds the directory {@code FeedTorrent.name(feed)}. */
+  public Path versionRoot(long version) {
+    return dir.resolve("v" + version);
+  }
+
+  public Path currentRoot() throws IOException {
+    OptionalLong v = currentVersion();
+    if (v.isEmpty()) {
+      throw new NoSuchFileException(dir.resolve(CURRENT).toString(), null, "feed " + feed.shortName() + " has no stored version");
+    }
+    return versionRoot(v.getAsLong());
+  }
+
+  /** Reads the current version's pieces. */
+  public List<byte[]> readPieces() throws IOException {
+    return readPieces(currentRoot());
+  }
+
+  public List<byte[]> readPieces(Path root) throws IOException {
+    Path content = root.resolve(FeedTorrent.name(feed));
+    List<byte[]> pieces = new ArrayList<>();
+    for (int i = 0; ; i++) {
+      Path f = content.resolve(FeedTorrent.fileName(i));
+      if (!Files.exists(f)) {
+        break;
+      }
+      if (Files.size(f) > org.charkha.feed.Limits.SEGMENT_SIZE) {
+        throw new IOException(f + " is larger than a segment");
+      }
+      pieces.add(Files.readAllBytes(f));
+    }
+    return pieces;
+  }
+
+  /** Loads and verifies the current version; empty if none is stored. */
+  public Optional<FeedLog> load() throws IOException, FeedVerificationException {
+    if (currentVersion().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(FeedVerifier.verify(feed, readPieces()));
+  }
+
+  /**
+   * Writes {@code log} as version {@code version} and makes it current. Unchanged segment files of
+   * the current version are hard-linked, changed ones written and synced, before the switch.
+   */
+  public Path writeVersion(long version, FeedLog log) throws IOException {
+    List<byte[]> pieces = log.pieces();
+    Path staging = dir.resolve("incoming-" + version);
+    deleteTree(staging);
+    Path content = staging.resolve(FeedTorrent.name(feed));
+    Files.createDirectories(content);
+    Path previous = exists() ? currentRoot().resolve(FeedTorrent.name(feed)) : null;
+    for (int i = 0; i < pieces.size(); i++) {
+      Path target = content.resolve(FeedTorrent.fileName(i));
+      Path old = previous == null ? null : previous.resolve(FeedTorrent.fileName(i));
+      if (old != null && Files.exists(old) && Files.size(old) == pieces.get(i).length
+          && Arrays.equals(Files.readAllBytes(old), pieces.get(i))) {
+        Files.createLink(target, old);
+      } else {
+        writeSynced(target, pieces.get(i));
+      }
+    }
+    fsyncDirectory(content);
+    return commit(version, staging);
+  }
+
+  /**
+   * Prepares a directory to download version {@code version} into: every segment file of the
+   * current version whose SHA-1 matches the new torrent's piece hash is hard-linked, so bt finds
+   * it complete and never writes to it (a piece that verifies is not downloaded).
+   */
+  public Path stageDownload(long version, FeedTorrent torrent) throws IOException {
+    Path staging = dir.resolve("incoming-" + version);
+    deleteTree(staging);
+    Path content = staging.resolve(torrent.name());
+    Files.createDirectories(content);
+    if (exists()) {
+      Path previous = currentRoot().resolve(torrent.name());
+      java.security.MessageDigest sha1 = sha1();
+      for (int i = 0; i < torrent.pieceCount(); i++) {
+        Path old = previous.resolve(FeedTorrent.fileName(i));
+        if (Files.exists(old) && Files.size(old) == torrent.fileLength(i)
+            && Arrays.equals(sha1.digest(Files.readAllBytes(old)), torrent.pieceHash(i))) {
+          Files.createLink(content.resolve(FeedTorrent.fileName(i)), old);
+        }
+      }
+    }
+    return staging;
+  }
+
+  /** Makes a downloaded and verified staging directory the current version. */
+  public Path commit(long version, Path staging) throws IOException {
+    Path versionDir = versionRoot(version);
+    if (!staging.equals(versionDir)) {
+      deleteTree(versionDir);
+      Files.move(staging, versionDir, StandardCopyOption.ATOMIC_MOVE);
+    }
+    fsyncDirectory(dir);
+    Path tmpLink = dir.resolve(CURRENT + ".tmp");
+    Files.deleteIfExists(tmpLink);
+    Files.createSymbolicLink(tmpLink, Path.of(versionDir.getFileName().toString()));
+    Files.move(tmpLink, dir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(dir);
+    return versionDir;
+  }
+
+  /** Removes every version directory except the current one and {@code keep}, and stale staging. */
+  public void prune(long... keep) throws IOException {
+    OptionalLong current = currentVersion();
+    try (var entries = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) entries::iterator) {
+        String name = p.getFileName().toString();
+        boolean isVersion = name.matches("v\\d+");
+        boolean isStaging = name.startsWith("incoming-");
+        if (!isVersion && !isStaging) {
+          continue;
+        }
+        long v = Long.parseLong(name.substring(isVersion ? 1 : "incoming-".length()));
+        boolean kept = (isVersion && current.isPresent() && current.getAsLong() == v)
+            || Arrays.stream(keep).anyMatch(k -> k == v);
+        if (!kept) {
+          deleteTree(p);
+        }
+      }
+    }
+  }
+
+  public Optional<MutableItem> readItem() throws IOException {
+    Path p = dir.resolve(ITEM);
+    if (!Files.exists(p)) {
+      return Optional.empty();
+    }
+    byte[] b = Files.readAllBytes(p);
+    BencodeReader r = new BencodeReader(b);
+    r.beginDict();
+    long seq = r.nextKey(null).equals("seq") ? r.readLong() : -1;
+    byte[] sig = r.nextKey("seq").equals("sig") ? r.readBytes(64, "signature") : null;
+    byte[] v = null;
+    if ("v".equals(r.nextKey("sig"))) {
+      int start = r.skipValue();
+      v = Arrays.copyOfRange(b, start, r.position());
+    }
+    return Optional.of(MutableItem.verified(feed, seq, v, sig));
+  }
+
+  public void writeItem(MutableItem item) throws IOException {
+    byte[] b = new BencodeWriter(256).beginDict()
+        .key("seq").integer(item.seq())
+        .key("sig").string(item.signature())
+        .key("v").raw(item.value())
+        .end().toByteArray();
+    Path tmp = dir.resolve(ITEM + ".tmp");
+    Files.createDirectories(dir);
+    writeSynced(tmp, b);
+    Files.move(tmp, dir.resolve(ITEM), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(dir);
+  }
+
+  /** Removes the feed's whole directory (unfollow without keeping a copy). */
+  public void deleteAll() throws IOException {
+    deleteTree(dir);
+  }
+
+  static void writeSynced(Path file, byte[] bytes) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+  }
+
+  static void fsyncDirectory(Path directory) throws IOException {
+    try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      // Some file systems cannot sync a directory; the rename is still atomic there.
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+        try {
+          Files.deleteIfExists(d);
+        } catch (DirectoryNotEmptyException e) {
+          // a writer raced us; the next prune removes it
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+  }
+
+  private static java.security.MessageDigest sha1() {
+    try {
+      return java.security.MessageDigest.getInstance("SHA-1");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
