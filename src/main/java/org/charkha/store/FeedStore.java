@@ -147,7 +147,6 @@ public final class FeedStore {
    */
   public Path stageDownload(long version, FeedTorrent torrent) throws IOException {
     Path staging = dir.resolve("incoming-" + version);
-    deleteTree(staging);
     Path content = staging.resolve(torrent.name());
     Files.createDirectories(content);
     if (exists()) {
@@ -155,9 +154,10 @@ public final class FeedStore {
       java.security.MessageDigest sha1 = sha1();
       for (int i = 0; i < torrent.pieceCount(); i++) {
         Path old = previous.resolve(FeedTorrent.fileName(i));
-        if (Files.exists(old) && Files.size(old) == torrent.fileLength(i)
+        Path target = content.resolve(FeedTorrent.fileName(i));
+        if (!Files.exists(target) && Files.exists(old) && Files.size(old) == torrent.fileLength(i)
             && Arrays.equals(sha1.digest(Files.readAllBytes(old)), torrent.pieceHash(i))) {
-          Files.createLink(content.resolve(FeedTorrent.fileName(i)), old);
+          Files.createLink(target, old);
         }
       }
     }

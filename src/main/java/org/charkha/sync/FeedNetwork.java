@@ -1,0 +1,47 @@
+package org.charkha.sync;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.charkha.dht.MutableItem;
+import org.charkha.feed.FeedId;
+import org.charkha.torrent.FeedTorrent;
+
+/**
+ * What the sync engine needs from the network: BEP 44 records in the DHT and feed torrents in the
+ * swarm. The node implements it over one bt runtime and its mldht DHT.
+ */
+public interface FeedNetwork {
+  /** A DHT get of the feed's BEP 44 item, passing {@code seqAbove}; empty if none newer was found. */
+  CompletableFuture<Optional<MutableItem>> resolve(FeedId feed, long seqAbove);
+
+  /** A DHT put of a signed item (our own, or a replay of another feed's); completes with the number of nodes that stored it. */
+  CompletableFuture<Integer> announce(MutableItem item);
+
+  /**
+   * Downloads a feed torrent into {@code root/<torrent name>/}. {@code beforeData} runs once the
+   * metadata has arrived and been checked against the feed's torrent layout, before any piece is
+   * requested, so the caller can place the pieces it already holds.
+   */
+  Transfer download(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
+      Consumer<FeedTorrent> beforeData);
+
+  /** Seeds a complete version from {@code root/<torrent name>/}. */
+  void seed(FeedTorrent torrent, Path root);
+
+  void stop(byte[] infohash);
+
+  /** A running download. */
+  interface Transfer {
+    /** Completes when every piece has been downloaded and has passed its hash check. */
+    CompletableFuture<FeedTorrent> done();
+
+    /** 0..1, for status. */
+    double progress();
+
+    void cancel();
+  }
+}

@@ -1,0 +1,21 @@
+package org.charkha.sync;
+
+import org.charkha.feed.FeedId;
+
+/** What the node knows about one followed feed, for {@code charkha status} and the UI. */
+public record FeedStatus(
+    FeedId feed,
+    long knownSeq,
+    long heldSeq,
+    long entries,
+    double progress,
+    String state,
+    String rejected,
+    boolean equivocation,
+    long lastUpdateMillis) {
+
+  /** How many versions behind the newest seen the held copy is. */
+  public long lag() {
+    return Math.max(0, knownSeq - heldSeq);
+  }
+}

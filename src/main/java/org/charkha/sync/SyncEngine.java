@@ -1,0 +1,474 @@
+package org.charkha.sync;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.charkha.dht.MutableItem;
+import org.charkha.feed.Entry;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLog;
+import org.charkha.feed.FeedVerificationException;
+import org.charkha.feed.FeedVerifier;
+import org.charkha.feed.Segment;
+import org.charkha.node.OwnFeed;
+import org.charkha.store.DataDir;
+import org.charkha.store.FeedStore;
+import org.charkha.torrent.FeedTorrent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the owner's feed published and every followed feed current: polls the DHT, takes pushed
+ * items, downloads newer versions through the swarm, verifies them against what it holds, stores
+ * them, hands the changed entries to listeners (the index) and seeds them on. A version that does
+ * not verify is rejected and shown in status; the last good version stays and is still served.
+ */
+public final class SyncEngine implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(SyncEngine.class);
+
+  /** Receives verified entries: every entry of a segment that changed in the new version. */
+  public interface Listener {
+    void onVerified(FeedId feed, List<Entry> changedEntries, FeedLog log);
+  }
+
+  /** Told when a feed has a new signed item, so it can be pushed to that feed's peers. */
+  public interface ItemListener {
+    void onNewItem(MutableItem item);
+  }
+
+  public record Config(Duration pollInterval, Duration republishInterval, Duration downloadTimeout) {
+    public static Config defaults() {
+      return new Config(Duration.ofSeconds(60), Duration.ofMinutes(60), Duration.ofMinutes(10));
+    }
+  }
+
+  private final DataDir data;
+  private final OwnFeed own;
+  private final FeedNetwork net;
+  private final Config config;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final List<ItemListener> itemListeners = new CopyOnWriteArrayList<>();
+  private final Map<FeedId, Tracked> tracked = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService scheduler;
+  private volatile MutableItem ownItem;
+  private volatile byte[] ownSeeding;
+
+  public SyncEngine(DataDir data, OwnFeed own, FeedNetwork net, Config config) {
+    this.data = data;
+    this.own = own;
+    this.net = net;
+    this.config = config;
+    this.scheduler = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "charkha-sync");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public void addListener(Listener l) {
+    listeners.add(l);
+  }
+
+  public void addItemListener(ItemListener l) {
+    itemListeners.add(l);
+  }
+
+  /** Publishes the own feed and starts following every feed the own log follows. */
+  public void start() throws IOException {
+    publishOwn();
+    for (FeedId f : Follows.of(own.log())) {
+      follow(f);
+    }
+    long republish = config.republishInterval().toMillis();
+    scheduler.scheduleWithFixedDelay(this::republishAll, republish, republish, TimeUnit.MILLISECONDS);
+  }
+
+  /** Seeds the own feed's current version and announces its item; call after every append. */
+  public synchronized void publishOwn() throws IOException {
+    Optional<MutableItem> item = own.currentItem();
+    if (item.isEmpty()) {
+      return;
+    }
+    FeedLog current = own.log();
+    FeedTorrent torrent = FeedTorrent.of(current);
+    Path root = own.store().currentRoot();
+    if (ownSeeding == null || !Arrays.equals(ownSeeding, torrent.infohash())) {
+      net.seed(torrent, root);
+      if (ownSeeding != null) {
+        net.stop(ownSeeding);
+      }
+      ownSeeding = torrent.infohash();
+    }
+    boolean changed = ownItem == null || ownItem.seq() != item.get().seq();
+    ownItem = item.get();
+    if (changed) {
+      for (ItemListener l : itemListeners) {
+        l.onNewItem(ownItem);
+      }
+      for (Listener l : listeners) {
+        l.onVerified(own.feed(), current.entries(), current);
+      }
+    }
+    announce(ownItem);
+  }
+
+  public void follow(FeedId feed) {
+    if (feed.equals(own.feed())) {
+      return;
+    }
+    tracked.computeIfAbsent(feed, f -> {
+      Tracked t = new Tracked(f, data.feed(f));
+      t.loadHeld();
+      long poll = config.pollInterval().toMillis();
+      t.poll = scheduler.scheduleWithFixedDelay(() -> poll(t), 0, poll, TimeUnit.MILLISECONDS);
+      return t;
+    });
+  }
+
+  public void unfollow(FeedId feed) throws IOException {
+    Tracked t = tracked.remove(feed);
+    if (t != null) {
+      t.stop();
+    }
+    data.feed(feed).deleteAll();
+  }
+
+  public Set<FeedId> followed() {
+    return Set.copyOf(tracked.keySet());
+  }
+
+  /** An item learned from a push message or anywhere else; ignored unless it is newer and verifies. */
+  public void offer(MutableItem item, Collection<InetSocketAddress> from) {
+    Tracked t = tracked.get(item.feed());
+    if (t != null) {
+      t.offer(item, from);
+    }
+  }
+
+  public List<FeedStatus> status() {
+    List<FeedStatus> out = new ArrayList<>();
+    for (Tracked t : tracked.values()) {
+      out.add(t.status());
+    }
+    out.sort((a, b) -> a.feed().compareTo(b.feed()));
+    return out;
+  }
+
+  public Optional<MutableItem> ownItem() {
+    return Optional.ofNullable(ownItem);
+  }
+
+  /** Items of every held feed, for the push extension's first exchange with a peer. */
+  public List<MutableItem> heldItems() {
+    List<MutableItem> items = new ArrayList<>();
+    if (ownItem != null) {
+      items.add(ownItem);
+    }
+    for (Tracked t : tracked.values()) {
+      if (t.heldItem != null) {
+        items.add(t.heldItem);
+      }
+    }
+    return items;
+  }
+
+  /** Polls every followed feed now (tests, and the "refresh" action). */
+  public void pollAll() {
+    for (Tracked t : tracked.values()) {
+      scheduler.execute(() -> poll(t));
+    }
+  }
+
+  private void poll(Tracked t) {
+    long above = t.knownSeq();
+    net.resolve(t.feed, above).whenComplete((item, err) -> {
+      if (err != null) {
+        log.debug("DHT get for {} failed: {}", t.feed.shortName(), err.toString());
+      } else {
+        item.ifPresent(i -> t.offer(i, List.of()));
+      }
+    });
+  }
+
+  private void republishAll() {
+    if (ownItem != null) {
+      announce(ownItem);
+    }
+    for (Tracked t : tracked.values()) {
+      if (t.heldItem != null) {
+        announce(t.heldItem); // BEP 44: anyone may replay a signed item, keeping the feed resolvable
+      }
+    }
+  }
+
+  private void announce(MutableItem item) {
+    net.announce(item).whenComplete((n, err) -> {
+      if (err != null) {
+        log.debug("DHT put of {} seq {} failed: {}", item.feed().shortName(), item.seq(), err.toString());
+      } else {
+        log.info("announced {} seq {} to {} DHT nodes", item.feed().shortName(), item.seq(), n);
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+    for (Tracked t : tracked.values()) {
+      t.stop();
+    }
+  }
+
+  /** One followed feed's state. Guarded by its own monitor. */
+  private final class Tracked {
+    final FeedId feed;
+    final FeedStore store;
+    ScheduledFuture<?> poll;
+    FeedLog held;
+    MutableItem heldItem;
+    MutableItem known;
+    MutableItem fetching;
+    MutableItem pending;
+    List<InetSocketAddress> pendingPeers = List.of();
+    FeedNetwork.Transfer transfer;
+    byte[] seeding;
+    FeedTorrent heldTorrent;
+    String state = "resolving";
+    String rejected;
+    boolean equivocation;
+    long lastUpdate;
+
+    Tracked(FeedId feed, FeedStore store) {
+      this.feed = feed;
+      this.store = store;
+    }
+
+    synchronized void loadHeld() {
+      try {
+        Optional<FeedLog> logOpt = store.load();
+        if (logOpt.isEmpty()) {
+          return;
+        }
+        held = logOpt.get();
+        heldItem = store.readItem().orElse(null);
+        known = heldItem;
+        FeedTorrent torrent = FeedTorrent.of(held);
+        net.seed(torrent, store.currentRoot());
+        seeding = torrent.infohash();
+        heldTorrent = torrent;
+        state = "current";
+      } catch (IOException | FeedVerificationException | RuntimeException e) {
+        rejected = "stored copy unusable: " + e.getMessage();
+        log.warn("feed {}: {}", feed.shortName(), rejected);
+      }
+    }
+
+    synchronized long knownSeq() {
+      return known == null ? -1 : known.seq();
+    }
+
+    synchronized void offer(MutableItem item, Collection<InetSocketAddress> from) {
+      if (heldItem != null && item.seq() <= heldItem.seq()) {
+        if (item.seq() < heldItem.seq()) {
+          log.debug("feed {}: ignoring older item seq {} (hold {})", feed.shortName(), item.seq(), heldItem.seq());
+        }
+        return;
+      }
+      if (known == null || item.seq() > known.seq()) {
+        known = item;
+      }
+      if (fetching != null) {
+        if (item.seq() > fetching.seq() && (pending == null || item.seq() > pending.seq())) {
+          pending = item;
+          pendingPeers = List.copyOf(from);
+        }
+        return;
+      }
+      startFetch(item, from);
+    }
+
+    private void startFetch(MutableItem item, Collection<InetSocketAddress> from) {
+      byte[] ih;
+      try {
+        ih = item.infohash();
+      } catch (IllegalArgumentException e) {
+        rejected = "seq " + item.seq() + ": " + e.getMessage();
+        return;
+      }
+      fetching = item;
+      state = "downloading";
+      Path staging = store.dir().resolve("incoming-" + item.seq());
+      try {
+        Files.createDirectories(store.dir());
+        deleteQuietly(staging);
+        transfer = net.download(feed, ih, staging, from, torrent -> stage(item.seq(), torrent));
+      } catch (IOException | RuntimeException e) {
+        finish(item, "download could not start: " + e.getMessage());
+        return;
+      }
+      transfer.done()
+          .orTimeout(config.downloadTimeout().toMillis(), TimeUnit.MILLISECONDS)
+          .whenCompleteAsync((torrent, err) -> complete(item, staging, torrent, err), scheduler);
+    }
+
+    /** Places the segments we already hold into the staging directory, before bt asks for data. */
+    private void stage(long seq, FeedTorrent torrent) {
+      try {
+        store.stageDownload(seq, torrent);
+      } catch (IOException e) {
+        log.warn("feed {}: could not reuse held segments: {}", feed.shortName(), e.toString());
+      }
+    }
+
+    private void complete(MutableItem item, Path staging, FeedTorrent torrent, Throwable err) {
+      String failure = null;
+      List<Entry> changed = List.of();
+      FeedLog verified = null;
+      if (err != null) {
+        failure = "download of seq " + item.seq() + " failed: " + rootMessage(err);
+      } else {
+        try {
+          FeedLog previous;
+          FeedTorrent previousTorrent;
+          synchronized (this) {
+            previous = held;
+            previousTorrent = heldTorrent;
+          }
+          List<byte[]> pieces = store.readPieces(staging);
+          verified = FeedVerifier.verify(feed, pieces, previous);
+          changed = changedEntries(previousTorrent, torrent, verified);
+          net.stop(torrent.infohash()); // the staging directory is about to move
+          store.commit(item.seq(), staging);
+          store.writeItem(item);
+          byte[] oldSeed;
+          synchronized (this) {
+            oldSeed = seeding;
+            held = verified;
+            heldItem = item;
+            seeding = torrent.infohash();
+            heldTorrent = torrent;
+            lastUpdate = System.currentTimeMillis();
+            rejected = null;
+          }
+          net.seed(torrent, store.currentRoot());
+          if (oldSeed != null && !Arrays.equals(oldSeed, torrent.infohash())) {
+            net.stop(oldSeed);
+          }
+          store.prune();
+        } catch (FeedVerificationException e) {
+          failure = "rejected seq " + item.seq() + ": " + e.reason() + ": " + e.getMessage();
+          if (e.reason() == FeedVerificationException.Reason.EQUIVOCATION) {
+            synchronized (this) {
+              equivocation = true;
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          failure = "storing seq " + item.seq() + " failed: " + e;
+        }
+      }
+      if (failure != null) {
+        log.warn("feed {}: {}", feed.shortName(), failure);
+        if (torrent != null) {
+          net.stop(torrent.infohash());
+        }
+        deleteQuietly(staging);
+      } else {
+        log.info("feed {}: now at seq {} ({} entries, {} changed)", feed.shortName(), item.seq(),
+            verified.size(), changed.size());
+        for (Listener l : listeners) {
+          try {
+            l.onVerified(feed, changed, verified);
+          } catch (RuntimeException e) {
+            log.error("listener failed for feed {}", feed.shortName(), e);
+          }
+        }
+        for (ItemListener l : itemListeners) {
+          l.onNewItem(item);
+        }
+        announce(item);
+      }
+      finish(item, failure);
+    }
+
+    private synchronized void finish(MutableItem item, String failure) {
+      fetching = null;
+      transfer = null;
+      if (failure != null) {
+        rejected = failure;
+      }
+      state = held == null ? "failed" : "current";
+      MutableItem next = pending;
+      pending = null;
+      if (next != null && (heldItem == null || next.seq() > heldItem.seq())) {
+        startFetch(next, pendingPeers);
+      }
+    }
+
+    synchronized FeedStatus status() {
+      double progress = transfer != null ? transfer.progress() : held != null ? 1.0 : 0.0;
+      return new FeedStatus(feed, knownSeq(), heldItem == null ? -1 : heldItem.seq(),
+          held == null ? 0 : held.size(), progress, state, rejected, equivocation, lastUpdate);
+    }
+
+    synchronized void stop() {
+      if (poll != null) {
+        poll.cancel(false);
+      }
+      if (transfer != null) {
+        transfer.cancel();
+      }
+      if (seeding != null) {
+        net.stop(seeding);
+      }
+    }
+  }
+
+  /** Entries of every segment whose piece hash differs from the previous version's. */
+  static List<Entry> changedEntries(FeedTorrent previous, FeedTorrent next, FeedLog log) {
+    if (previous == null) {
+      return log.entries();
+    }
+    List<Entry> changed = new ArrayList<>();
+    List<Segment> segments = log.segments();
+    for (int i = 0; i < segments.size(); i++) {
+      if (i >= previous.pieceCount() || !Arrays.equals(previous.pieceHash(i), next.pieceHash(i))) {
+        changed.addAll(segments.get(i).entries());
+      }
+    }
+    return changed;
+  }
+
+  private static String rootMessage(Throwable t) {
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t instanceof java.util.concurrent.TimeoutException ? "timed out" : String.valueOf(t.getMessage());
+  }
+
+  private static void deleteQuietly(Path dir) {
+    try {
+      if (Files.exists(dir)) {
+        try (var walk = Files.walk(dir)) {
+          walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    } catch (IOException e) {
+      log.debug("could not delete {}: {}", dir, e.toString());
+    }
+  }
+}
