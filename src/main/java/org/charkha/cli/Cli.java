@@ -38,7 +38,8 @@ import picocli.CommandLine.ParentCommand;
     subcommands = {
         Cli.Init.class, Cli.Link.class, Cli.Post.class, Cli.CommentCmd.class, Cli.EditCmd.class,
         Cli.DeleteCmd.class, Cli.React.class, Cli.ProfileCmd.class, Cli.Log.class,
-        Cli.ExportTorrent.class, Cli.Item.class, CommandLine.HelpCommand.class})
+        Cli.ExportTorrent.class, Cli.Item.class, Cli.Follow.class, Cli.Unfollow.class,
+        CommandLine.HelpCommand.class})
 public final class Cli implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -343,5 +344,41 @@ public final class Cli implements Callable<Integer> {
 
   static FeedId parseFeed(String text) {
     return text.startsWith("magnet:") ? FeedLink.parse(text).feed() : FeedId.parse(text);
+  }
+
+  @Command(name = "follow", description = "Follow a feed by its link. A running node starts fetching it at once.")
+  static final class Follow extends Base {
+    @Parameters(paramLabel = "LINK", description = "magnet:?xs=urn:btpk:<64 hex>[&s=<salt hex>]")
+    String link;
+
+    @Override
+    public Integer call() throws Exception {
+      OwnFeed own = own();
+      FeedId feed = parseFeed(link);
+      if (feed.equals(own.feed())) {
+        throw new IllegalArgumentException("that is your own feed");
+      }
+      if (org.charkha.sync.Follows.of(own.log()).contains(feed)) {
+        out().println("Already following " + feed);
+        return 0;
+      }
+      return created("Following " + feed.shortName() + ":", own, own.append(new Content.Follow(feed)));
+    }
+  }
+
+  @Command(name = "unfollow", description = "Stop following a feed and drop its stored copy.")
+  static final class Unfollow extends Base {
+    @Parameters(paramLabel = "LINK")
+    String link;
+
+    @Override
+    public Integer call() throws Exception {
+      OwnFeed own = own();
+      FeedId feed = parseFeed(link);
+      if (!org.charkha.sync.Follows.of(own.log()).contains(feed)) {
+        throw new IllegalArgumentException("not following " + feed.shortName());
+      }
+      return created("Unfollowed " + feed.shortName() + ":", own, own.append(new Content.Unfollow(feed)));
+    }
   }
 }

@@ -1,0 +1,113 @@
+package org.charkha.node;
+
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.charkha.feed.FeedId;
+import org.charkha.store.DataDir;
+import org.charkha.sync.FeedNetwork;
+import org.charkha.sync.Follows;
+import org.charkha.sync.SyncEngine;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Charkha node: the own feed, the sync engine over the network, and a watch on the data
+ * directory so that entries written by the CLI directly are published within a second.
+ */
+public final class Node implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Node.class);
+
+  private final DataDir data;
+  private final OwnFeed own;
+  private final FeedNetwork network;
+  private final SyncEngine sync;
+  private final ScheduledExecutorService watcher;
+  private long publishedVersion = -1;
+
+  private Node(DataDir data, OwnFeed own, FeedNetwork network, SyncEngine sync) {
+    this.data = data;
+    this.own = own;
+    this.network = network;
+    this.sync = sync;
+    this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "charkha-watch");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public static Node start(DataDir data, FeedNetwork network, SyncEngine.Config syncConfig) throws IOException {
+    if (!data.isInitialized()) {
+      data.initialize();
+      log.info("created a new identity in {}", data.home());
+    }
+    OwnFeed own = OwnFeed.open(data);
+    SyncEngine sync = new SyncEngine(data, own, network, syncConfig);
+    Node node = new Node(data, own, network, sync);
+    sync.start();
+    node.publishedVersion = own.store().currentVersion().orElse(-1);
+    node.watcher.scheduleWithFixedDelay(node::checkOwnFeed, 500, 500, TimeUnit.MILLISECONDS);
+    return node;
+  }
+
+  public OwnFeed own() {
+    return own;
+  }
+
+  public SyncEngine sync() {
+    return sync;
+  }
+
+  public DataDir data() {
+    return data;
+  }
+
+  /**
+   * Publishes the own feed if it has a version not yet published, and follows or unfollows what
+   * its follow entries now say. Runs every half second and after every in-process append.
+   */
+  public synchronized void checkOwnFeed() {
+    try {
+      OptionalLong v = own.store().currentVersion();
+      if (v.isEmpty() || v.getAsLong() == publishedVersion) {
+        return;
+      }
+      sync.publishOwn();
+      publishedVersion = v.getAsLong();
+      Set<FeedId> wanted = Follows.of(own.log());
+      Set<FeedId> current = new HashSet<>(sync.followed());
+      for (FeedId f : wanted) {
+        if (!current.contains(f)) {
+          log.info("following {}", f.shortName());
+          sync.follow(f);
+        }
+      }
+      for (FeedId f : current) {
+        if (!wanted.contains(f)) {
+          log.info("unfollowing {}", f.shortName());
+          sync.unfollow(f);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      log.warn("could not publish the own feed: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    watcher.shutdownNow();
+    sync.close();
+    if (network instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        log.debug("network close: {}", e.toString());
+      }
+    }
+  }
+}
