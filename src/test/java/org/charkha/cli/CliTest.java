@@ -1,0 +1,140 @@
+package org.charkha.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.charkha.dht.MutableItem;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLink;
+import org.charkha.feed.FeedVerifier;
+import org.charkha.feed.Hex;
+import org.charkha.torrent.FeedTorrent;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CliTest {
+  @TempDir Path home;
+  private final ObjectMapper json = new ObjectMapper();
+
+  private record Result(int exit, String out, String err) {
+    String lastWord() {
+      String[] words = out.strip().split("\\s+");
+      return words[words.length - 1];
+    }
+  }
+
+  private Result run(String... args) {
+    CommandLine cl = Cli.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    String[] full = new String[args.length + 2];
+    full[0] = "--home";
+    full[1] = home.toString();
+    System.arraycopy(args, 0, full, 2, args.length);
+    int exit = cl.execute(full);
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void aNewUserPostsEditsDeletesAndReadsTheirLog() throws Exception {
+    assertEquals(0, run("init", "--name", "Asha").exit());
+    Result link = run("link");
+    FeedLink parsed = FeedLink.parse(link.out().strip());
+    assertEquals("Asha", parsed.displayName().orElseThrow());
+
+    Result post = run("post", "hello", "world");
+    assertEquals(0, post.exit());
+    String ref = post.lastWord();
+    assertEquals(parsed.feed() + "/1", ref);
+
+    assertTrue(run("edit", ref, "hello", "again").lastWord().endsWith("/2"));
+    assertTrue(run("comment", ref, "a reply").lastWord().endsWith("/3"));
+    assertTrue(run("react", ref, "🙏").lastWord().endsWith("/4"));
+    assertTrue(run("delete", "3").lastWord().endsWith("/5"));
+    assertTrue(run("profile", "--bio", "spins").lastWord().endsWith("/6"));
+
+    JsonNode log = json.readTree(run("log", "--json").out());
+    JsonNode entries = log.get("entries");
+    assertEquals(7, entries.size());
+    assertEquals("hello world", entries.get(1).get("text").asText());
+    assertEquals("hello again", entries.get(2).get("text").asText());
+    assertTrue(entries.get(3).get("redacted").asBoolean(), "deleted comment has no body");
+    assertEquals(ref, entries.get(4).get("on").asText());
+    assertEquals("spins", entries.get(6).get("bio").asText());
+  }
+
+  @Test
+  void itemJsonIsTheSignedBep46RecordOfTheCurrentVersion() throws Exception {
+    run("init");
+    run("post", "one");
+    run("post", "two");
+    JsonNode item = json.readTree(run("item", "--json").out());
+    FeedId feed = FeedId.parse(item.get("k").asText());
+    MutableItem verified = MutableItem.verified(feed, item.get("seq").asLong(),
+        Hex.decode(item.get("v").asText(), "v"), Hex.decode(item.get("sig").asText(), "sig"));
+    assertEquals(2, verified.seq());
+    assertEquals(Hex.encode(MutableItem.target(feed)), item.get("target").asText());
+    assertEquals("", item.get("salt").asText());
+  }
+
+  @Test
+  void exportedTorrentHashChecksAgainstItsFiles() throws Exception {
+    run("init");
+    run("post", "exported");
+    Path out = home.resolve("export");
+    assertEquals(0, run("export-torrent", out.toString()).exit());
+    byte[] metainfo = Files.readAllBytes(out.resolve("feed.torrent"));
+    var torrent = new bt.metainfo.MetadataService().fromByteArray(metainfo);
+    FeedId feed = FeedId.parse(json.readTree(run("item", "--json").out()).get("k").asText());
+    FeedTorrent expected = FeedTorrent.of(FeedVerifier.verify(feed,
+        java.util.List.of(Files.readAllBytes(out.resolve(FeedTorrent.name(feed)).resolve("00000000.seg")))));
+    assertArrayEquals(expected.infohash(), torrent.getTorrentId().getBytes());
+  }
+
+  @Test
+  void badInputGivesAClearMessageAndExitCodeTwo() {
+    run("init");
+    Result badRef = run("comment", "not-a-ref", "x");
+    assertEquals(2, badRef.exit());
+    assertTrue(badRef.err().contains("reference looks like"), badRef.err());
+    Result badLink = run("follow", "magnet:?xt=urn:btih:abcd");
+    assertEquals(2, badLink.exit());
+    assertTrue(badLink.err().contains("urn:btpk"), badLink.err());
+    Result editMissing = run("edit", "9", "x");
+    assertEquals(2, editMissing.exit());
+    assertTrue(editMissing.err().contains("does not exist"), editMissing.err());
+  }
+
+  @Test
+  void commandsBeforeInitSayWhatToDo() {
+    Result r = run("post", "too early");
+    assertEquals(1, r.exit());
+    assertTrue(r.err().contains("charkha init"), r.err());
+    assertFalse(Files.exists(home.resolve("feeds")));
+  }
+
+  @Test
+  void followAndUnfollowAreEntriesOfTheOwnFeed() throws Exception {
+    run("init");
+    String other = "magnet:?dn=Bo&xs=urn:btpk:" + "AB".repeat(32);
+    Result f = run("follow", other);
+    assertEquals(0, f.exit(), f.err());
+    assertEquals("Already following " + "ab".repeat(32), run("follow", other).out().strip());
+    assertEquals(0, run("unfollow", other).exit());
+    assertEquals(2, run("unfollow", other).exit());
+    JsonNode entries = json.readTree(run("log", "--json").out()).get("entries");
+    assertEquals("follow", entries.get(0).get("type").asText());
+    assertEquals("unfollow", entries.get(1).get("type").asText());
+  }
+}
