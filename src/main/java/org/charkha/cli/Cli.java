@@ -39,6 +39,7 @@ import picocli.CommandLine.ParentCommand;
         Cli.Init.class, Cli.Link.class, Cli.Post.class, Cli.CommentCmd.class, Cli.EditCmd.class,
         Cli.DeleteCmd.class, Cli.React.class, Cli.ProfileCmd.class, Cli.Log.class,
         Cli.ExportTorrent.class, Cli.Item.class, Cli.Follow.class, Cli.Unfollow.class,
+        Cli.ImportArchive.class,
         CommandLine.HelpCommand.class})
 public final class Cli implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -379,6 +380,44 @@ public final class Cli implements Callable<Integer> {
         throw new IllegalArgumentException("not following " + feed.shortName());
       }
       return created("Unfollowed " + feed.shortName() + ":", own, own.append(new Content.Unfollow(feed)));
+    }
+  }
+
+  @Command(name = "import-archive",
+      description = "Bring your posts over from a Mastodon export (outbox.json) or an X/Twitter archive (tweets.js).")
+  static final class ImportArchive extends Base {
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      OwnFeed own = own();
+      var report = org.charkha.archive.ArchiveReader.read(file);
+      var plan = org.charkha.archive.ArchiveImport.plan(report.posts(), own.feed(), own.log().size());
+      long started = System.nanoTime();
+      OwnFeed.Published p = plan.contents().isEmpty() ? null : own.appendAll(plan.contents(), plan.timestamps());
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("imported", plan.contents().size());
+      doc.put("repliesKept", plan.repliesKept());
+      doc.put("repliesToOthersImportedAsPosts", plan.repliesFlattened());
+      doc.put("skipped", report.skipped());
+      doc.put("millis", millis);
+      if (json) {
+        printJson(doc);
+        return 0;
+      }
+      out().println("Imported " + plan.contents().size() + " posts in " + millis + " ms ("
+          + plan.repliesKept() + " replies kept as comments, " + plan.repliesFlattened()
+          + " replies to others imported as posts)");
+      report.skipped().forEach((reason, n) -> out().println("Skipped " + n + ": " + reason));
+      if (p != null) {
+        out().println("Last entry " + EntryRef.of(own.feed(), p.entry().seq()));
+      }
+      return 0;
     }
   }
 }

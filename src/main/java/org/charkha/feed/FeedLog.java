@@ -146,4 +146,53 @@ public final class FeedLog {
   private Segment last() {
     return segments.get(segments.size() - 1);
   }
+
+  /**
+   * Appends many posts, comments, reactions or profile entries at once (archive imports), signing
+   * each segment once instead of once per entry. Edits and deletes go through {@link #append}.
+   */
+  public List<Entry> appendAll(Identity author, List<? extends Content> contents, List<Long> timestamps) {
+    checkArgument(Arrays.equals(author.publicKey(), feed.publicKey()), "identity does not own feed %s", feed.shortName());
+    checkArgument(contents.size() == timestamps.size(), "one timestamp per entry");
+    List<Entry> added = new ArrayList<>(contents.size());
+    int tailIndex = segments.isEmpty() ? 0 : segments.size() - 1;
+    List<Entry> tail = segments.isEmpty() ? new ArrayList<>() : new ArrayList<>(last().entries());
+    int tailBytes = 0;
+    for (Entry e : tail) {
+      tailBytes += e.encodedSize();
+    }
+    long seq = size();
+    byte[] prev = segments.isEmpty() ? Entry.NO_PREVIOUS : last().last().hashUnsafe();
+    for (int i = 0; i < contents.size(); i++) {
+      Content c = contents.get(i);
+      checkArgument(!(c instanceof Content.Edit) && !(c instanceof Content.Delete),
+          "edits and deletes are appended one at a time");
+      Entry entry = Entry.create(seq, prev, timestamps.get(i), c);
+      if (!tail.isEmpty() && Segment.encodedSize(tailBytes + entry.encodedSize(), tail.size() + 1,
+          tail.get(0).seq(), tailIndex, feed.salt().length) > Limits.SEGMENT_SIZE) {
+        putSegment(Segment.sign(author, feed, tailIndex, tail));
+        tailIndex++;
+        tail = new ArrayList<>();
+        tailBytes = 0;
+      }
+      checkArgument(tailIndex < Limits.MAX_SEGMENTS, "feed %s is full", feed.shortName());
+      tail.add(entry);
+      tailBytes += entry.encodedSize();
+      added.add(entry);
+      prev = entry.hashUnsafe();
+      seq++;
+    }
+    if (!tail.isEmpty()) {
+      putSegment(Segment.sign(author, feed, tailIndex, tail));
+    }
+    return added;
+  }
+
+  private void putSegment(Segment s) {
+    if (s.index() < segments.size()) {
+      segments.set(s.index(), s);
+    } else {
+      segments.add(s);
+    }
+  }
 }

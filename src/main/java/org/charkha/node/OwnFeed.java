@@ -1,6 +1,7 @@
 package org.charkha.node;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.charkha.dht.MutableItem;
@@ -73,18 +74,14 @@ public final class OwnFeed {
   }
 
   /** Appends many entries as one new version (imports): one write and one signature per segment. */
-  public Published appendAll(Iterable<Content> contents, Iterable<Long> timestamps) throws IOException {
+  public Published appendAll(List<? extends Content> contents, List<Long> timestamps) throws IOException {
+    if (contents.isEmpty()) {
+      throw new IllegalArgumentException("nothing to append");
+    }
     try (DataDir.WriteLock lock = data.lock()) {
       FeedLog log = log();
-      Entry last = null;
-      var ts = timestamps.iterator();
-      for (Content c : contents) {
-        last = log.append(identity, c, ts.next());
-      }
-      if (last == null) {
-        throw new IllegalArgumentException("nothing to append");
-      }
-      return writeAndSign(log, last);
+      List<Entry> added = log.appendAll(identity, contents, timestamps);
+      return writeAndSign(log, added.get(added.size() - 1));
     }
   }
 

@@ -1,0 +1,103 @@
+package org.charkha.archive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.charkha.feed.Content;
+import org.charkha.feed.Entry;
+import org.charkha.feed.FeedLog;
+import org.charkha.feed.FeedVerifier;
+import org.charkha.feed.Identity;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ArchiveImportTest {
+  @TempDir Path tmp;
+
+  private Path resource(String name) throws Exception {
+    Path p = tmp.resolve(name);
+    try (var in = getClass().getResourceAsStream("/archives/" + name)) {
+      Files.copy(in, p);
+    }
+    return p;
+  }
+
+  @Test
+  void mastodonOutboxKeepsDatesTextAndOwnThreads() throws Exception {
+    ArchiveReport report = ArchiveReader.read(resource("outbox.json"));
+    assertEquals(4, report.posts().size());
+    assertEquals(1, report.skipped().get("boost of someone else's post"));
+    assertEquals(1, report.skipped().get("no readable date"));
+    ArchivePost first = report.posts().get(0);
+    assertEquals(Instant.parse("2022-11-05T09:12:44Z").toEpochMilli(), first.timestampMillis());
+    assertEquals("Hello fediverse! Spinning my own thread & weaving <cloth>.\n\nSecond paragraph\nwith a break.",
+        first.text());
+    assertTrue(report.posts().get(3).text().contains("[1 attachment(s) not imported]"));
+
+    Identity me = Identity.generate();
+    ArchiveImport.Plan plan = ArchiveImport.plan(report.posts(), me.feed(), 0);
+    assertEquals(1, plan.repliesKept());
+    assertEquals(1, plan.repliesFlattened());
+    Content.Comment reply = assertInstanceOf(Content.Comment.class, plan.contents().get(1));
+    assertEquals(0, reply.on().seq(), "the self-reply points at the imported first post");
+  }
+
+  @Test
+  void twitterArchiveExpandsLinksUnescapesAndSkipsRetweets() throws Exception {
+    ArchiveReport report = ArchiveReader.read(resource("tweets.js"));
+    assertEquals(2, report.posts().size());
+    assertEquals(1, report.skipped().get("retweet of someone else's post"));
+    assertEquals("Leaving for a P2P network & more: https://example.org/charkha", report.posts().get(0).text());
+    assertEquals(Instant.parse("2022-10-12T07:30:00Z").toEpochMilli(), report.posts().get(0).timestampMillis());
+    ArchiveImport.Plan plan = ArchiveImport.plan(report.posts(), Identity.generate().feed(), 5);
+    assertEquals(5, assertInstanceOf(Content.Comment.class, plan.contents().get(1)).on().seq());
+  }
+
+  @Test
+  void tensOfThousandsOfPostsImportAsOneVerifiableVersion() throws Exception {
+    Identity me = Identity.generate();
+    List<ArchivePost> posts = new ArrayList<>();
+    for (int i = 0; i < 30_000; i++) {
+      posts.add(new ArchivePost("id" + i, 1_600_000_000_000L + i * 60_000L,
+          "post number " + i + " " + "lorem ipsum dolor sit amet ".repeat(6), i % 10 == 9 ? "id" + (i - 1) : null));
+    }
+    ArchiveImport.Plan plan = ArchiveImport.plan(posts, me.feed(), 0);
+    FeedLog log = FeedLog.empty(me.feed());
+    long start = System.nanoTime();
+    log.appendAll(me, plan.contents(), plan.timestamps());
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    FeedLog verified = FeedVerifier.verify(me.feed(), log.pieces());
+    assertEquals(30_000, verified.size());
+    Entry last = verified.entry(29_999);
+    assertInstanceOf(Content.Comment.class, last.content());
+    assertEquals(1_600_000_000_000L + 29_999 * 60_000L, last.timestamp());
+    System.out.println("appendAll of 30,000 posts: " + millis + " ms");
+  }
+
+  @Test
+  void bulkAppendPacksLikeSingleAppends() {
+    Identity me = Identity.generate();
+    FeedLog one = FeedLog.empty(me.feed());
+    FeedLog bulk = FeedLog.empty(me.feed());
+    List<Content> contents = new ArrayList<>();
+    List<Long> ts = new ArrayList<>();
+    for (int i = 0; i < 700; i++) {
+      Content c = new Content.Post("entry " + i + " " + "x".repeat(i % 300));
+      one.append(me, c, i);
+      contents.add(c);
+      ts.add((long) i);
+    }
+    bulk.append(me, contents.get(0), 0);
+    bulk.appendAll(me, contents.subList(1, 700), ts.subList(1, 700));
+    assertEquals(one.pieces().size(), bulk.pieces().size());
+    for (int i = 0; i < one.pieces().size(); i++) {
+      assertTrue(java.util.Arrays.equals(one.pieces().get(i), bulk.pieces().get(i)), "piece " + i + " differs");
+    }
+  }
+}
