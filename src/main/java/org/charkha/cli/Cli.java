@@ -39,7 +39,7 @@ import picocli.CommandLine.ParentCommand;
         Cli.Init.class, Cli.Link.class, Cli.Post.class, Cli.CommentCmd.class, Cli.EditCmd.class,
         Cli.DeleteCmd.class, Cli.React.class, Cli.ProfileCmd.class, Cli.Log.class,
         Cli.ExportTorrent.class, Cli.Item.class, Cli.Follow.class, Cli.Unfollow.class,
-        Cli.ImportArchive.class,
+        Cli.ImportArchive.class, Cli.Export.class, Cli.Import.class,
         CommandLine.HelpCommand.class})
 public final class Cli implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -417,6 +417,32 @@ public final class Cli implements Callable<Integer> {
       if (p != null) {
         out().println("Last entry " + EntryRef.of(own.feed(), p.entry().seq()));
       }
+      return 0;
+    }
+  }
+
+  @Command(name = "export", description = "Write your key, your feed and every held feed to DIR, to move to another machine.")
+  static final class Export extends Base {
+    @Parameters(paramLabel = "DIR")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      int n = org.charkha.store.Backup.export(data(), dir);
+      out().println("Exported your key and " + n + " feeds to " + dir + " (keep it private: it holds your key)");
+      return 0;
+    }
+  }
+
+  @Command(name = "import", description = "Restore an export made with 'charkha export' into this data directory.")
+  static final class Import extends Base {
+    @Parameters(paramLabel = "DIR")
+    Path dir;
+
+    @Override
+    public Integer call() throws Exception {
+      var feeds = org.charkha.store.Backup.restore(data(), dir);
+      out().println("Imported " + feeds.size() + " feeds into " + data().home());
       return 0;
     }
   }

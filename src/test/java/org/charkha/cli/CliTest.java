@@ -137,4 +137,27 @@ class CliTest {
     assertEquals("follow", entries.get(0).get("type").asText());
     assertEquals("unfollow", entries.get(1).get("type").asText());
   }
+
+  @Test
+  void exportAndImportContinueTheSameFeedOnAnotherMachine() throws Exception {
+    run("init", "--name", "Asha");
+    String ref = run("post", "before the move").lastWord();
+    Path export = home.resolve("../export-" + System.nanoTime()).normalize();
+    assertEquals(0, run("export", export.toString()).exit());
+    Path newHome = home.resolve("../newhome-" + System.nanoTime()).normalize();
+    CommandLine cl = Cli.commandLine();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    assertEquals(0, cl.execute("--home", newHome.toString(), "import", export.toString()));
+    CommandLine post = Cli.commandLine();
+    StringWriter out = new StringWriter();
+    post.setOut(new PrintWriter(out, true));
+    assertEquals(0, post.execute("--home", newHome.toString(), "post", "after the move"));
+    String[] words = out.toString().strip().split("\\s+");
+    assertEquals(ref.replace("/1", "/2"), words[words.length - 1], "the feed continues at the next seq");
+    CommandLine item = Cli.commandLine();
+    StringWriter itemOut = new StringWriter();
+    item.setOut(new PrintWriter(itemOut, true));
+    item.execute("--home", newHome.toString(), "item", "--json");
+    assertEquals(3, json.readTree(itemOut.toString()).get("seq").asLong(), "seq keeps increasing, no fork");
+  }
 }
