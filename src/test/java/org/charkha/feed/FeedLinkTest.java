@@ -139,6 +139,15 @@ class FeedLinkTest {
   }
 
   @Test
+  void theExampleLinksOfProtocolNote0001ParseToTheSaltedTestFeed() {
+    FeedId expected = FeedId.of(TestFeeds.alice().publicKey(), "n".getBytes(US_ASCII));
+    assertEquals(expected, FeedLink.parse("MAGNET:?dn=Alice&S=6E&xs=urn%3Abtpk%3A"
+        + "79B5562E8FE654F94078B112E8A98BA7901F853AE695BED7E0E3910BAD049664").feed());
+    assertEquals(expected, FeedLink.parse("magnet:?tr=udp%3A%2F%2Ftracker.example%3A80&xs=urn:btpk:"
+        + "79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664&s=6e").feed());
+  }
+
+  @Test
   void feedIdTextFormRoundTrips() {
     FeedId salted = FeedId.of(FEED.publicKey(), new byte[] {0x6e});
     assertEquals(PK + ":6e", salted.toString());
