@@ -1,0 +1,180 @@
+package org.charkha.torrent;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.security.MessageDigest;
+import java.util.List;
+import org.charkha.bencode.BencodeException;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLog;
+import org.charkha.feed.Hex;
+import org.charkha.feed.Identity;
+import org.charkha.feed.Limits;
+import org.charkha.feed.TestFeeds;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The feed torrent's info dict has one exact layout; a follower accepts only that layout. */
+class FeedTorrentTest {
+  private static final Identity ALICE = TestFeeds.alice();
+  private static final FeedId FEED = ALICE.feed();
+  private static FeedLog log;
+  private static FeedTorrent torrent;
+  private static String info;
+
+  @BeforeAll
+  static void build() {
+    log = TestFeeds.withSegments(ALICE, 3);
+    torrent = FeedTorrent.of(log);
+    info = new String(torrent.infoDict(), ISO_8859_1);
+  }
+
+  private static void assertRejected(String infoText, String messagePart) {
+    assertRejected(FEED, infoText.getBytes(ISO_8859_1), messagePart);
+  }
+
+  private static void assertRejected(FeedId feed, byte[] infoBytes, String messagePart) {
+    BencodeException e = assertThrows(BencodeException.class, () -> FeedTorrent.parseInfo(feed, infoBytes));
+    assertTrue(e.getMessage().contains(messagePart), e.getMessage());
+  }
+
+  @Test
+  void infoDictHasTheDocumentedLayout() throws Exception {
+    FeedLog one = TestFeeds.posts(ALICE, 1, 5);
+    byte[] piece = one.pieces().get(0);
+    FeedTorrent t = FeedTorrent.of(one);
+    String name = "charkha-" + FEED.keyHex();
+    String expected = "d5:filesld6:lengthi" + piece.length + "e4:pathl12:00000000.segeee4:name" + name.length() + ":" + name
+        + "12:piece lengthi65536e6:pieces20:" + new String(sha1(piece), ISO_8859_1) + "e";
+    assertEquals(expected, new String(t.infoDict(), ISO_8859_1));
+    assertArrayEquals(sha1(t.infoDict()), t.infohash());
+    assertEquals("d4:info" + expected + "e", new String(t.metainfo(), ISO_8859_1));
+    assertEquals("magnet:?xt=urn:btih:" + t.infohashHex() + "&dn=" + name, t.magnet());
+  }
+
+  @Test
+  void piecesAreSegmentsAndFilesArePieces() throws Exception {
+    List<byte[]> pieces = log.pieces();
+    assertEquals(pieces.size(), torrent.pieceCount());
+    long total = 0;
+    for (int i = 0; i < pieces.size(); i++) {
+      assertArrayEquals(sha1(pieces.get(i)), torrent.pieceHash(i));
+      assertEquals(pieces.get(i).length, torrent.fileLength(i));
+      total += pieces.get(i).length;
+    }
+    assertEquals(total, torrent.totalLength());
+    assertEquals(Limits.SEGMENT_SIZE * (pieces.size() - 1) + pieces.get(pieces.size() - 1).length, total);
+    assertTrue(info.contains("4:pathl12:00000002.segee"));
+  }
+
+  @Test
+  void saltedFeedsGetTheirOwnName() {
+    FeedId salted = FeedId.of(ALICE.publicKey(), "n".getBytes(ISO_8859_1));
+    assertEquals("charkha-" + FEED.keyHex() + "-6e", FeedTorrent.name(salted));
+    FeedTorrent t = FeedTorrent.of(TestFeeds.posts(ALICE, salted, 2, 5));
+    assertEquals(t.infohashHex(), FeedTorrent.parseInfo(salted, t.infoDict()).infohashHex());
+    assertRejected(FEED, t.infoDict(), "torrent name is not");
+  }
+
+  @Test
+  void parseInfoAcceptsExactlyWhatOfBuilds() {
+    FeedTorrent back = FeedTorrent.parseInfo(FEED, torrent.infoDict());
+    assertArrayEquals(torrent.infohash(), back.infohash());
+    assertArrayEquals(torrent.infoDict(), back.infoDict());
+    assertEquals(torrent.pieceCount(), back.pieceCount());
+    for (int i = 0; i < torrent.pieceCount(); i++) {
+      assertArrayEquals(torrent.pieceHash(i), back.pieceHash(i));
+      assertEquals(torrent.fileLength(i), back.fileLength(i));
+    }
+    assertEquals(FEED, back.feed());
+  }
+
+  @Test
+  void rejectsAnotherFeedsName() {
+    assertRejected(TestFeeds.bob().feed(), torrent.infoDict(), "torrent name is not charkha-" + TestFeeds.bob().feed().keyHex());
+  }
+
+  @Test
+  void rejectsAnyOtherPieceLength() {
+    assertRejected(info.replace("12:piece lengthi65536e", "12:piece lengthi32768e"), "piece length is 32768, expected 65536");
+    assertRejected(info.replace("12:piece lengthi65536e", ""), "piece length is -1");
+  }
+
+  @Test
+  void rejectsWrongFileNames() {
+    assertRejected(info.replace("12:00000001.seg", "12:00000009.seg"), "file 1 must be named 00000001.seg");
+    assertRejected(info.replace("12:00000000.seg", "12:/etc/passwd"), "file 0 must be named 00000000.seg");
+    assertRejected(info.replace("l12:00000000.sege", "l3:sub12:00000000.sege"), "file 0 must be named");
+    assertRejected(info.replace("l12:00000000.sege", "l12:00000000.seg3:extee"), "file 0 must be named");
+    assertRejected(info.replace("l12:00000000.sege", "le"), "");
+  }
+
+  @Test
+  void rejectsAShortFileThatIsNotTheLast() {
+    assertRejected(info.replaceFirst("6:lengthi65536e", "6:lengthi65535e"), "segment file 0 is not the last but is 65535 bytes");
+  }
+
+  @Test
+  void rejectsFileLengthsOutOfRange() {
+    int last = torrent.fileLength(torrent.pieceCount() - 1);
+    assertRejected(info.replace("6:lengthi" + last + "e", "6:lengthi65537e"), "length of 1 to 65536");
+    assertRejected(info.replace("6:lengthi" + last + "e", "6:lengthi0e"), "length of 1 to 65536");
+  }
+
+  @Test
+  void rejectsExtraKeys() {
+    assertRejected(info.replace("6:pieces", "7:privatei1e6:pieces"), "unexpected key 'private'");
+    assertRejected(info.replaceFirst("4:pathl", "6:md5sum32:" + "0".repeat(32) + "4:pathl"), "unexpected key 'md5sum'");
+    assertRejected(info.replace("5:files", "4:abcdi1e5:files"), "unexpected key 'abcd'");
+  }
+
+  @Test
+  void rejectsPieceHashesThatDoNotMatchTheFiles() {
+    int n = torrent.pieceCount();
+    String pieces = "6:pieces" + (20 * n) + ":";
+    int at = info.indexOf(pieces);
+    String fewer = info.substring(0, at) + "6:pieces" + (20 * (n - 1)) + ":" + info.substring(at + pieces.length() + 20);
+    assertRejected(fewer, "one 20-byte piece hash per segment file");
+  }
+
+  @Test
+  void rejectsNonCanonicalOrTrailingBytes() {
+    assertRejected(info + "x", "trailing bytes");
+    assertRejected(info.replace("12:piece lengthi65536e", "12:piece lengthi065536e"), "not canonical");
+  }
+
+  @Test
+  void rejectsOversizeMetadataBeforeParsing() {
+    byte[] huge = new byte[FeedTorrent.MAX_INFO_SIZE + 1];
+    assertRejected(FEED, huge, "more than " + FeedTorrent.MAX_INFO_SIZE);
+  }
+
+  @Test
+  void rejectsMoreFilesThanSegmentsAllowed() {
+    StringBuilder sb = new StringBuilder("d5:filesl");
+    for (int i = 0; i <= Limits.MAX_SEGMENTS; i++) {
+      sb.append("d6:lengthi65536e4:pathl12:").append(FeedTorrent.fileName(i)).append("eee".substring(0, 2));
+    }
+    assertRejected(sb.toString(), "more than " + Limits.MAX_SEGMENTS + " files");
+  }
+
+  @Test
+  void refusesToPublishAnEmptyFeed() {
+    assertThrows(IllegalArgumentException.class, () -> FeedTorrent.of(FeedLog.empty(FEED)));
+  }
+
+  private static byte[] sha1(byte[] b) throws Exception {
+    return MessageDigest.getInstance("SHA-1").digest(b);
+  }
+
+  @Test
+  void fileNamesAreEightDigits() {
+    assertEquals("00000000.seg", FeedTorrent.fileName(0));
+    assertEquals("00065535.seg", FeedTorrent.fileName(65535));
+    assertEquals(Hex.encode(torrent.infohash()), torrent.infohashHex());
+  }
+}
