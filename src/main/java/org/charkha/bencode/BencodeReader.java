@@ -167,7 +167,16 @@ public final class BencodeReader {
     if (len > maxBytes) {
       throw error(what + " is " + len + " bytes, more than " + maxBytes);
     }
-    String s = new String(buf, pos, len, StandardCharsets.UTF_8);
+    String s;
+    try {
+      // Malformed UTF-8 would display differently on different clients: reject it.
+      s = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(buf, pos, len)).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw error(what + " is not valid UTF-8");
+    }
     pos += len;
     return s;
   }

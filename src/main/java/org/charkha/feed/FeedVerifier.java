@@ -37,6 +37,9 @@ public final class FeedVerifier {
    * different entry for a sequence number already held (equivocation). Redacted bodies are fine.
    */
   public static FeedLog verify(FeedId feed, List<byte[]> pieces, FeedLog held) throws FeedVerificationException {
+    if (held != null && !held.feed().equals(feed)) {
+      throw new IllegalArgumentException("held log is of feed " + held.feed().shortName() + ", not " + feed.shortName());
+    }
     if (pieces.isEmpty()) {
       throw new FeedVerificationException(MALFORMED, prefix(feed) + "a feed version has at least one segment");
     }

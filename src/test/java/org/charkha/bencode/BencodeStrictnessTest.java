@@ -236,4 +236,15 @@ class BencodeStrictnessTest {
     assertArrayEquals("d1:ai-5e1:bl1:xe1:c1:\u00ffe".getBytes(ISO_8859_1), b);
     assertArrayEquals(b, Bencode.encode(Bencode.decode(b)));
   }
+
+  @Test
+  void textFieldsMustBeValidUtf8() {
+    byte[] bad = {'3', ':', 'a', (byte) 0xc3, (byte) 0x28};
+    BencodeReader r = new BencodeReader(bad);
+    BencodeException e = org.junit.jupiter.api.Assertions.assertThrows(BencodeException.class,
+        () -> r.readUtf8(100, "text"));
+    org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
+    org.junit.jupiter.api.Assertions.assertEquals("añ",
+        new BencodeReader("3:a\u00c3\u00b1".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)).readUtf8(100, "t"));
+  }
 }
