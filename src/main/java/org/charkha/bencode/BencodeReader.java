@@ -238,7 +238,9 @@ public final class BencodeReader {
 
   /**
    * Decodes the next value into plain Java objects: {@code Long}, {@code byte[]},
-   * {@code List<Object>} and {@code Map<String, Object>} (keys as ISO-8859-1, in order).
+   * {@code List<Object>} and {@code Map<String, Object>} (keys in order, decoded as UTF-8, which is
+   * how {@link Bencode#encode} writes them; a key that is not valid UTF-8 is rejected so that
+   * re-encoding a decoded value always gives back the same bytes).
    */
   public Object readValue() {
     return read(0);
@@ -266,7 +268,7 @@ public final class BencodeReader {
         String prev = null;
         String key;
         while ((key = nextKey(prev)) != null) {
-          map.put(key, read(depth + 1));
+          map.put(utf8Key(key), read(depth + 1));
           prev = key;
         }
         return map;
@@ -276,6 +278,18 @@ public final class BencodeReader {
           throw error("unexpected '" + printable((byte) c) + "'");
         }
         return readBytes();
+    }
+  }
+
+  /** A key read by {@link #nextKey} (raw bytes as ISO-8859-1), as the UTF-8 text it encodes. */
+  private String utf8Key(String rawKey) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(rawKey.getBytes(StandardCharsets.ISO_8859_1))).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw error("dictionary key is not valid UTF-8");
     }
   }
 

@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.charkha.bencode.BencodeException;
 import org.charkha.bencode.BencodeReader;
 import org.charkha.bencode.BencodeWriter;
 import org.charkha.dht.MutableItem;
@@ -42,6 +43,8 @@ import org.charkha.torrent.FeedTorrent;
 public final class FeedStore {
   private static final String CURRENT = "current";
   private static final String ITEM = "item";
+  /** seq, sig and a BEP 44 value of at most 1000 bytes, with framing. */
+  private static final int MAX_ITEM_FILE = 2048;
 
   private final FeedId feed;
   private final Path dir;
@@ -201,22 +204,44 @@ public final class FeedStore {
     }
   }
 
+  /**
+   * The signed item last stored, or empty if none. The file is written atomically, so a bad one was
+   * damaged or planted: that is a clear IOException naming the file, never a crash or a guess.
+   */
   public Optional<MutableItem> readItem() throws IOException {
     Path p = dir.resolve(ITEM);
     if (!Files.exists(p)) {
       return Optional.empty();
     }
-    byte[] b = Files.readAllBytes(p);
-    BencodeReader r = new BencodeReader(b);
-    r.beginDict();
-    long seq = r.nextKey(null).equals("seq") ? r.readLong() : -1;
-    byte[] sig = r.nextKey("seq").equals("sig") ? r.readBytes(64, "signature") : null;
-    byte[] v = null;
-    if ("v".equals(r.nextKey("sig"))) {
-      int start = r.skipValue();
-      v = Arrays.copyOfRange(b, start, r.position());
+    if (Files.size(p) > MAX_ITEM_FILE) {
+      throw new IOException("stored item " + p + " is " + Files.size(p) + " bytes, more than " + MAX_ITEM_FILE
+          + "; it is damaged (delete it and the current version is signed again)");
     }
-    return Optional.of(MutableItem.verified(feed, seq, v, sig));
+    byte[] b = Files.readAllBytes(p);
+    try {
+      BencodeReader r = new BencodeReader(b);
+      r.beginDict();
+      expectKey(r, null, "seq");
+      long seq = r.readLong();
+      expectKey(r, "seq", "sig");
+      byte[] sig = r.readBytes(64, "signature");
+      expectKey(r, "sig", "v");
+      int start = r.skipValue();
+      byte[] v = Arrays.copyOfRange(b, start, r.position());
+      if (r.nextKey("v") != null || !r.atEnd()) {
+        throw r.error("unexpected data after 'v'");
+      }
+      return Optional.of(MutableItem.verified(feed, seq, v, sig));
+    } catch (BencodeException | IllegalArgumentException e) {
+      throw new IOException("stored item " + p + " is damaged (" + e.getMessage()
+          + "); delete it and the current version is signed again", e);
+    }
+  }
+
+  private static void expectKey(BencodeReader r, String previous, String key) {
+    if (!key.equals(r.nextKey(previous))) {
+      throw r.error("expected key '" + key + "'");
+    }
   }
 
   public void writeItem(MutableItem item) throws IOException {
