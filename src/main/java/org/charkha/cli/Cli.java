@@ -133,13 +133,25 @@ public final class Cli implements Callable<Integer> {
     @Option(names = "--name", description = "Your display name, published in your profile.")
     String name;
 
+    @Option(names = "--passphrase", description = "Encrypt the key with a passphrase (asked on the terminal, or $CHARKHA_PASSPHRASE); "
+        + "every command that signs asks for it.")
+    boolean passphrase;
+
     @Override
     public Integer call() throws Exception {
       DataDir data = data();
       if (data.isInitialized()) {
         throw new IllegalArgumentException("already initialized: " + data.keyFile() + " exists");
       }
-      Identity id = data.initialize();
+      char[] secret = passphrase ? org.charkha.store.Passphrase.askNew() : null;
+      Identity id;
+      try {
+        id = data.initialize(Identity.generate(), secret);
+      } finally {
+        if (secret != null) {
+          java.util.Arrays.fill(secret, '\0');
+        }
+      }
       OwnFeed own = OwnFeed.open(data);
       if (name != null) {
         own.append(new Content.Profile(Optional.of(name), Optional.empty()));

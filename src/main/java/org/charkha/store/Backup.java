@@ -72,7 +72,7 @@ public final class Backup {
         throw new IllegalArgumentException(data.home() + " already holds a different identity; import into an empty directory");
       }
     } else {
-      data.initialize(identity);
+      data.adoptKeyFile(source); // an encrypted key stays encrypted on the new machine
     }
     List<FeedId> restored = new ArrayList<>();
     try (DataDir.WriteLock lock = data.lock()) {

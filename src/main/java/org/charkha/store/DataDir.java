@@ -21,16 +21,17 @@ import org.charkha.feed.Identity;
  * The data directory ({@code ~/.charkha} by default): the owner's key, every held feed, the index.
  *
  * <pre>
- *   identity.key        owner-only; "charkha-ed25519-seed" line, then the 32-byte seed in hex
+ *   identity.key        owner-only; the seed in hex, or encrypted under a passphrase (protocol-notes/0008)
  *   feeds/&lt;feed&gt;/      one {@link FeedStore} per feed, the owner's own included
  *   index.db            SQLite index, rebuildable from feeds/
  *   lock                held while a process writes
  * </pre>
  */
 public final class DataDir {
-  private static final String KEY_HEADER = "charkha-ed25519-seed";
+  private static final int MAX_KEY_FILE = 4096;
   private static final java.util.concurrent.locks.ReentrantLock IN_PROCESS = new java.util.concurrent.locks.ReentrantLock();
   private final Path home;
+  private volatile Identity cached;
 
   private DataDir(Path home) {
     this.home = home;
@@ -79,6 +80,26 @@ public final class DataDir {
 
   /** Creates the directory around an existing identity (import on a new machine). */
   public Identity initialize(Identity identity) throws IOException {
+    return initialize(identity, null);
+  }
+
+  /**
+   * Creates the directory around {@code identity}; with a passphrase the seed is stored encrypted
+   * (scrypt and AES-256-GCM, protocol-notes/0008-key-file.md), without it in plain hex.
+   */
+  public Identity initialize(Identity identity, char[] passphrase) throws IOException {
+    writeKeyFile(passphrase == null ? KeyFile.plain(identity) : KeyFile.encrypted(identity, passphrase));
+    cached = identity;
+    return identity;
+  }
+
+  /** Takes over another data directory's key file as it is, encrypted or not (restore of an export). */
+  public void adoptKeyFile(DataDir source) throws IOException {
+    source.identity(); // only a key that opens is worth copying
+    writeKeyFile(Files.readAllBytes(source.keyFile()));
+  }
+
+  private void writeKeyFile(byte[] text) throws IOException {
     Files.createDirectories(home);
     Files.createDirectories(feedsDir());
     if (Files.exists(keyFile())) {
@@ -87,17 +108,59 @@ public final class DataDir {
     Path tmp = home.resolve("identity.key.tmp");
     Files.deleteIfExists(tmp);
     Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    byte[] text = (KEY_HEADER + "\n" + Hex.encode(identity.seed()) + "\n").getBytes(StandardCharsets.US_ASCII);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap(text));
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(text);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
       ch.force(true);
+    } finally {
+      java.util.Arrays.fill(text, (byte) 0);
     }
     Files.move(tmp, keyFile(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     FeedStore.fsyncDirectory(home);
-    return identity;
   }
 
+  /** Whether the key file holds the seed encrypted under a passphrase. */
+  public boolean isKeyEncrypted() throws IOException {
+    return KeyFile.isEncrypted(readKeyLines());
+  }
+
+  /**
+   * The owner's identity. An encrypted key asks for its passphrase ({@link Passphrase#ask}: the
+   * environment, else the console) once per DataDir.
+   */
   public Identity identity() throws IOException {
+    List<String> lines = readKeyLines(); // checks the key file's permissions every time
+    Identity id = cached;
+    if (id != null) {
+      return id;
+    }
+    if (!KeyFile.isEncrypted(lines)) {
+      id = KeyFile.readPlain(lines, keyFile().toString());
+    } else {
+      char[] passphrase = Passphrase.ask(keyFile().toString());
+      try {
+        id = KeyFile.readEncrypted(lines, passphrase, keyFile().toString());
+      } finally {
+        java.util.Arrays.fill(passphrase, '\0');
+      }
+    }
+    cached = id;
+    return id;
+  }
+
+  /** The owner's identity, opening an encrypted key with {@code passphrase}. */
+  public Identity identity(char[] passphrase) throws IOException {
+    List<String> lines = readKeyLines();
+    Identity id = KeyFile.isEncrypted(lines)
+        ? KeyFile.readEncrypted(lines, passphrase, keyFile().toString())
+        : KeyFile.readPlain(lines, keyFile().toString());
+    cached = id;
+    return id;
+  }
+
+  private List<String> readKeyLines() throws IOException {
     if (!Files.exists(keyFile())) {
       throw new NoSuchFileException("no identity in " + home + "; run 'charkha init' first");
     }
@@ -106,11 +169,10 @@ public final class DataDir {
       throw new AccessDeniedException(keyFile().toString(), null,
           "key file is readable by others (" + PosixFilePermissions.toString(perms) + "); chmod 600 it");
     }
-    List<String> lines = Files.readAllLines(keyFile(), StandardCharsets.US_ASCII);
-    if (lines.size() < 2 || !lines.get(0).equals(KEY_HEADER) || lines.get(1).length() != 64) {
-      throw new IOException("key file " + keyFile() + " is not a Charkha key file");
+    if (Files.size(keyFile()) > MAX_KEY_FILE) {
+      throw new IOException("key file " + keyFile() + " is not a Charkha key file (" + Files.size(keyFile()) + " bytes)");
     }
-    return Identity.fromSeed(Hex.decode(lines.get(1), "key seed"));
+    return Files.readAllLines(keyFile(), StandardCharsets.US_ASCII);
   }
 
   public FeedStore feed(FeedId feed) {

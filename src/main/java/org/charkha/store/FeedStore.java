@@ -126,21 +126,43 @@ public final class FeedStore {
     List<byte[]> pieces = log.pieces();
     Path staging = dir.resolve("incoming-" + version);
     deleteTree(staging);
-    Path content = staging.resolve(FeedTorrent.name(feed));
-    Files.createDirectories(content);
-    Path previous = exists() ? currentRoot().resolve(FeedTorrent.name(feed)) : null;
-    for (int i = 0; i < pieces.size(); i++) {
-      Path target = content.resolve(FeedTorrent.fileName(i));
-      Path old = previous == null ? null : previous.resolve(FeedTorrent.fileName(i));
-      if (old != null && Files.exists(old) && Files.size(old) == pieces.get(i).length
-          && Arrays.equals(Files.readAllBytes(old), pieces.get(i))) {
-        Files.createLink(target, old);
-      } else {
-        writeSynced(target, pieces.get(i));
+    try {
+      Path content = staging.resolve(FeedTorrent.name(feed));
+      Files.createDirectories(content);
+      Path previous = exists() ? currentRoot().resolve(FeedTorrent.name(feed)) : null;
+      for (int i = 0; i < pieces.size(); i++) {
+        Path target = content.resolve(FeedTorrent.fileName(i));
+        Path old = previous == null ? null : previous.resolve(FeedTorrent.fileName(i));
+        if (old != null && Files.exists(old) && Files.size(old) == pieces.get(i).length
+            && Arrays.equals(Files.readAllBytes(old), pieces.get(i))) {
+          Files.createLink(target, old);
+        } else {
+          writeSynced(target, pieces.get(i));
+        }
       }
+      fsyncDirectory(content);
+    } catch (IOException e) {
+      // A full disk or a read-only directory: free what the half-written staging took and say so.
+      try {
+        deleteTree(staging);
+      } catch (IOException ignored) {
+        // the next prune removes it
+      }
+      throw new IOException("could not store version " + version + " of feed " + feed.shortName() + " in " + dir
+          + ": " + describe(e) + "; nothing changed, the previous version is still current", e);
     }
-    fsyncDirectory(content);
     return commit(version, staging);
+  }
+
+  /** An I/O error as a person reads it: the JDK's bare "No space left on device" lacks the path. */
+  static String describe(IOException e) {
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied (" + e.getMessage() + ")";
+    }
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason() + " (" + fs.getFile() + ")";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /**
