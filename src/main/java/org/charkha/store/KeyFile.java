@@ -54,6 +54,11 @@ final class KeyFile {
     byte[] nonce = new byte[NONCE];
     random.nextBytes(salt);
     random.nextBytes(nonce);
+    return encrypted(identity, passphrase, salt, nonce);
+  }
+
+  /** With a given salt and nonce: for the test vector of protocol-notes/0008 only. */
+  static byte[] encrypted(Identity identity, char[] passphrase, byte[] salt, byte[] nonce) {
     String params = "scrypt " + LOG_N + " " + R + " " + P + " " + Hex.encode(salt);
     String cipherLine = "aes-256-gcm " + Hex.encode(nonce);
     byte[] key = derive(passphrase, salt, LOG_N, R, P);

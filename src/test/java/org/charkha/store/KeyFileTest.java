@@ -68,6 +68,20 @@ class KeyFileTest {
   }
 
   @Test
+  void theNoteVectorOpensAndIsReproduced() throws IOException {
+    String note = Files.readString(Path.of("protocol-notes/0008-key-file.md"));
+    int start = note.indexOf("```\ncharkha-ed25519-seed-encrypted") + 4;
+    String vector = note.substring(start, note.indexOf("```", start));
+    Files.writeString(home.resolve("identity.key"), vector);
+    Files.setPosixFilePermissions(home.resolve("identity.key"), PosixFilePermissions.fromString("rw-------"));
+    assertEquals(seedHex, Hex.encode(DataDir.open(home).identity("correct horse".toCharArray()).seed()));
+    byte[] salt = Hex.decode("a0a1a2a3a4a5a6a7a8a9aaabacadaeaf", "salt");
+    byte[] nonce = Hex.decode("c0c1c2c3c4c5c6c7c8c9cacb", "nonce");
+    assertEquals(vector, new String(KeyFile.encrypted(alice, "correct horse".toCharArray(), salt, nonce),
+        java.nio.charset.StandardCharsets.US_ASCII));
+  }
+
+  @Test
   void thePlainFormatStillWorks() throws IOException {
     DataDir.open(home).initialize(alice);
     assertEquals("charkha-ed25519-seed\n" + seedHex + "\n", Files.readString(home.resolve("identity.key")));
