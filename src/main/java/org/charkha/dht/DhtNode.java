@@ -76,11 +76,11 @@ public final class DhtNode implements AutoCloseable {
       throw new UncheckedIOException("cannot start DHT on UDP port " + port, e);
     }
     DhtNode node = new DhtNode(dht, port, List.copyOf(bootstrap));
-    if (node.awaitSocket(2, TimeUnit.SECONDS)) {
-      LOG.info("DHT node {} on UDP {} ({} routing table entries restored)", dht.getOurID(),
-          dht.getServerManager().getAllServers().get(0).getBindAddress(), node.routingTableSize());
-    } else {
-      LOG.warn("DHT on port {} has no socket yet: no eligible (non-loopback, non-private) bind address?", port);
+    boolean active = node.awaitSocket(2, TimeUnit.SECONDS);
+    LOG.info("DHT node {} on UDP port {}, socket {}, {} routing table entries restored from {}", dht.getOurID(),
+        port, active ? "active" : "not active yet", node.routingTableSize(), stateDir);
+    if (dht.getServerManager().getServerCount() == 0) {
+      LOG.warn("DHT on port {} has no socket: mldht binds no loopback or private address", port);
     }
     node.bootstrapNow();
     node.scheduleRebootstrap(1);
