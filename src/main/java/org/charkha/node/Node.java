@@ -49,6 +49,11 @@ public final class Node implements AutoCloseable {
     OwnFeed own = OwnFeed.open(data);
     SyncEngine sync = new SyncEngine(data, own, network, syncConfig);
     Node node = new Node(data, own, network, sync);
+    if (network instanceof SwarmNetwork swarm) {
+      // Push: new items go out on the feed's connections; received ones are offered to sync.
+      sync.addItemListener(swarm.push()::publish);
+      swarm.push().onItem((item, from) -> sync.offer(item, java.util.List.of(from)));
+    }
     sync.start();
     node.publishedVersion = own.store().currentVersion().orElse(-1);
     node.watcher.scheduleWithFixedDelay(node::checkOwnFeed, 500, 500, TimeUnit.MILLISECONDS);

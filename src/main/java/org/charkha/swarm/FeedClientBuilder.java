@@ -37,6 +37,7 @@ final class FeedClientBuilder extends BtClientBuilder {
       handle.context = context;
       try {
         handle.torrent = FeedTorrent.parseInfo(handle.feed(), t.getSource().getExchangedMetadata());
+        handle.beforeData.accept(handle.torrent);
         return next;
       } catch (RuntimeException e) {
         LOG.warn("feed {} torrent {}: metadata rejected: {}", handle.feed().shortName(), handle.infohashHex(),

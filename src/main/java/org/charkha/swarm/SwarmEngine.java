@@ -196,12 +196,23 @@ public final class SwarmEngine implements AutoCloseable {
    */
   public TorrentHandle fetch(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
       Duration timeout) {
+    return fetch(feed, infohash, root, knownPeers, timeout, t -> { });
+  }
+
+  /**
+   * As {@link #fetch(FeedId, byte[], Path, Collection, Duration)}, and {@code beforeData} runs once
+   * the metadata has arrived and parsed as a feed torrent, before bt opens or checks any file: the
+   * moment to place the segments already held (hard links of files whose hash matches).
+   */
+  public TorrentHandle fetch(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
+      Duration timeout, java.util.function.Consumer<FeedTorrent> beforeData) {
     checkArgument(infohash.length == 20, "a v1 infohash is 20 bytes");
     TorrentHandle h = register(feed, infohash, root);
     if (h.client != null) {
       addPeers(infohash, knownPeers);
       return h;
     }
+    h.beforeData = beforeData;
     try {
       Files.createDirectories(root.resolve(FeedTorrent.name(feed)));
     } catch (IOException e) {

@@ -37,6 +37,8 @@ public final class TorrentHandle {
   volatile BtClient client;
   volatile ProcessingContext context;
   volatile FeedTorrent torrent;
+  /** Runs once the metadata is validated, before bt opens any file (see SwarmEngine#fetch). */
+  volatile java.util.function.Consumer<FeedTorrent> beforeData = t -> { };
   private Thread processingThread;
   private boolean stopRequested;
 
