@@ -267,13 +267,22 @@ def dht_node_count(ses, timeout=2.0):
     return 0
 
 
-def wait_for_nodes(ses, want, timeout):
+def readd_bootstrap(ses, args):
+    # libtorrent does not retry a node that did not answer (e.g. started a moment later), and drops a
+    # node whose id changed (BEP 42, once it learns its external address): ask again.
+    for node in args.bootstrap:
+        ses.add_dht_node(node)
+
+
+def wait_for_nodes(ses, want, timeout, args=None):
     deadline = time.time() + timeout
     n = 0
     while time.time() < deadline:
         n = dht_node_count(ses)
         if n >= want:
             return n
+        if args is not None:
+            readd_bootstrap(ses, args)
         time.sleep(0.3)
     err("only %d DHT nodes after %.0fs (wanted %d)" % (n, timeout, want))
     return n
@@ -303,6 +312,8 @@ def cmd_dht_node(args):
         if n != last:
             out({"event": "nodes", "count": n})
             last = n
+        if n < len(args.bootstrap):
+            readd_bootstrap(ses, args)
         time.sleep(1.0)
     out({"event": "stopped"})
 
@@ -315,7 +326,7 @@ def cmd_dht_get(args):
     # dht_pkt_alert (dht_log category) carries every raw KRPC packet: the binding's item dict raises
     # on non-string values, so the value bytes are taken verbatim from the matching get response.
     ses = make_session(args, lt.alert_category.dht_log, one_shot=True)
-    wait_for_nodes(ses, args.wait_nodes, args.timeout / 2)
+    wait_for_nodes(ses, args.wait_nodes, args.timeout / 2, args)
     t0 = time.time()
     ses.dht_get_mutable_item(pk, salt)
     responses = []  # (seq, sig, v-bencoded)
@@ -422,7 +433,7 @@ def cmd_dht_put(args):
 
 def _put_lt(args, sk, pk, salt):
     ses = make_session(args, one_shot=True)
-    wait_for_nodes(ses, args.wait_nodes, args.timeout / 2)
+    wait_for_nodes(ses, args.wait_nodes, args.timeout / 2, args)
     t0 = time.time()
     ses.dht_put_mutable_item(sk, pk, args.str.encode(), salt)
     deadline = t0 + args.timeout
