@@ -50,14 +50,14 @@ final class Api {
 
     if (method.equals("POST")) {
       if (seg.size() != 1 || !isAction(first)) {
-        throw isReadRoute(seg) ? methodNotAllowed("GET") : new WebException(404, "no such API route: POST /api" + path);
+        throw isReadRoute(seg) ? methodNotAllowed(ex, "GET") : new WebException(404, "no such API route: POST /api" + path);
       }
       JsonNode body = readJsonObject(ex);
       sendJson(ex, 200, act(first, body));
       return false;
     }
     if (!method.equals("GET")) {
-      throw methodNotAllowed("GET or POST");
+      throw methodNotAllowed(ex, "GET, POST");
     }
     switch (seg.size() + ":" + first) {
       case "1:self" -> sendJson(ex, 200, app.self());
@@ -86,7 +86,9 @@ final class Api {
         events.open(ex);
         return true;
       }
-      default -> throw new WebException(404, "no such API route: GET /api" + path);
+      default -> throw seg.size() == 1 && isAction(first)
+          ? methodNotAllowed(ex, "POST")
+          : new WebException(404, "no such API route: GET /api" + path);
     }
     return false;
   }
@@ -121,7 +123,8 @@ final class Api {
         "followers", "search", "status", "events", "qr.svg").contains(seg.get(0));
   }
 
-  private static WebException methodNotAllowed(String allow) {
+  private static WebException methodNotAllowed(HttpExchange ex, String allow) {
+    ex.getResponseHeaders().set("Allow", allow);
     return new WebException(405, "method not allowed here; use " + allow);
   }
 
