@@ -60,6 +60,12 @@
     return e;
   }
 
+  // Like el.replaceChildren, but skips null children (the DOM would render them as "null").
+  function fill(el, ...kids) {
+    el.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
+    return el;
+  }
+
   // Only routes of this page become hrefs.
   function route(...parts) {
     return '#/' + parts.join('/');
@@ -179,7 +185,10 @@
       h('a', { class: 'when', href: route('thread', p.ref), title: 'Open the conversation' }, timeEl(p.ts)),
       p.edited && !p.deleted ? h('span', { class: 'tag' }, 'edited') : null);
     card.append(head);
-    if (p.equivocation) card.append(equivocationWarning(name));
+    if (p.equivocation) {
+      card.append(h('p', { class: 'warn compact', role: 'note' }, h('strong', {}, '⚠ Equivocating feed: '),
+        name + ' published two different histories; this may not be what they first wrote.'));
+    }
     if (p.onRef && !opts.inThread) {
       card.append(h('p', { class: 'context' }, '↳ replying to ', h('a', { href: route('thread', p.onRef) }, 'a post')));
     }
@@ -202,12 +211,14 @@
       b.addEventListener('click', () => act(b, () => api('/react', { on: p.ref, emoji })));
       reactions.append(b);
     }
-    bar.append(reactions, h('span', { class: 'spacer' }));
+    // Reply, edit and delete wrap to a new line together on narrow screens.
+    const tools = h('span', { class: 'tools' });
+    bar.append(reactions, tools);
     if (opts.onReply) {
-      bar.append(h('button', { type: 'button', class: 'link', onclick: () => opts.onReply(card, p) }, 'Reply'));
+      tools.append(h('button', { type: 'button', class: 'link', onclick: () => opts.onReply(card, p) }, 'Reply'));
     } else {
-      bar.append(h('a', { class: 'replies', href: route('thread', p.ref) },
-        p.replyCount === 1 ? '1 reply' : p.replyCount + ' replies'));
+      tools.append(h('a', { class: 'replies', href: route('thread', p.ref) },
+        p.replyCount === 0 ? 'Reply' : p.replyCount === 1 ? '1 reply' : p.replyCount + ' replies'));
     }
     if (p.mine) {
       const edit = h('button', { type: 'button', class: 'link' }, 'Edit');
@@ -226,7 +237,7 @@
           act(del, () => api('/delete', { ref: p.ref }), () => toast('Deleted.'));
         }
       });
-      bar.append(edit, del);
+      tools.append(edit, del);
     }
     card.append(bar);
     return card;
@@ -250,7 +261,7 @@
         more.hidden = !cursor;
         if (!list.children.length) list.append(h('p', { class: 'empty' }, emptyMessage));
       } catch (e) {
-        if (replace) list.replaceChildren(h('p', { class: 'empty error' }, e.message));
+        if (replace) fill(list, h('p', { class: 'empty error' }, e.message));
         else toast(e.message, true);
       } finally {
         list.setAttribute('aria-busy', 'false');
@@ -331,7 +342,7 @@
           onSubmit: (text) => api('/comment', { on: t.root.ref, text }) });
         const old = wrap.querySelector('.reply-form textarea');
         if (old) form.input.value = old.value; // keep a half-written reply across refreshes
-        wrap.replaceChildren(root, t.root.deleted ? null : form,
+        fill(wrap, root, t.root.deleted ? null : form,
           h('h2', { class: 'sr-only' }, 'Replies'),
           t.replies.length ? replies(t.replies) : h('p', { class: 'empty' }, 'No replies yet.'));
       }
@@ -353,12 +364,12 @@
       function people(kind) {
         const box = h('div', { class: 'people' });
         api('/' + kind + '/' + enc(feed)).then((ps) => {
-          box.replaceChildren(ps.length
+          fill(box, ps.length
             ? h('ul', { class: 'people-list' }, ps.map((x) => h('li', {},
               h('a', { href: route('profile', x.feed) }, x.name || shortKey(x.feed)),
               ' ', h('span', { class: 'key' }, shortKey(x.feed)))))
             : h('p', { class: 'empty' }, 'Nobody known.'));
-        }).catch((e) => box.replaceChildren(h('p', { class: 'empty error' }, e.message)));
+        }).catch((e) => fill(box, h('p', { class: 'empty error' }, e.message)));
         return box;
       }
 
@@ -390,7 +401,7 @@
           action = h('button', { type: 'button', class: 'primary follow-btn' }, 'Follow');
           action.addEventListener('click', () => act(action, () => api('/follow', { link: p.link }), () => toast('Following.')));
         }
-        head.replaceChildren(
+        fill(head,
           h('div', { class: 'profile-top' },
             h('div', {}, h('h1', {}, name), h('p', { class: 'key', title: p.feed }, p.feed)),
             action),
@@ -401,7 +412,7 @@
       try {
         await load();
       } catch (e) {
-        head.replaceChildren(h('p', { class: 'empty error' }, e.message));
+        fill(head, h('p', { class: 'empty error' }, e.message));
         list.remove();
         return null;
       }
@@ -473,10 +484,10 @@
       async function load() {
         try {
           const found = await api('/search?q=' + enc(q) + '&limit=50');
-          results.replaceChildren(h('p', { class: 'muted', role: 'status' },
+          fill(results, h('p', { class: 'muted', role: 'status' },
             found.length === 1 ? '1 result' : found.length + ' results'), ...found.map((p) => postCard(p)));
         } catch (e) {
-          results.replaceChildren(h('p', { class: 'empty error' }, e.message));
+          fill(results, h('p', { class: 'empty error' }, e.message));
         }
       }
       await load();
@@ -501,7 +512,7 @@
             f.equivocation ? h('strong', { class: 'bad' }, '⚠ equivocation') : null,
             f.rejected ? h('div', { class: 'bad' }, 'rejected: ', f.rejected) : null,
             !f.equivocation && !f.rejected ? h('span', { class: 'muted' }, 'none') : null)));
-        box.replaceChildren(
+        fill(box,
           h('div', { class: 'stats' },
             h('div', { class: 'stat' }, h('strong', {}, String(s.dhtNodes)), h('span', {}, 'DHT nodes')),
             h('div', { class: 'stat' }, h('strong', {}, String(s.peers)), h('span', {}, 'peers')),
@@ -572,21 +583,22 @@
   }
 
   function connectEvents() {
-    const dot = h('span', { class: 'live', title: 'Connecting to your node…' }, 'connecting');
+    const label = h('span', { class: 'live-label' }, 'connecting');
+    const dot = h('span', { class: 'live', title: 'Connecting to your node…' }, label);
     document.querySelector('.nav').append(dot);
     let wasOpen = false;
     const es = new EventSource('/api/events?token=' + enc(TOKEN));
     es.addEventListener('change', () => refreshSoon());
     es.addEventListener('open', () => {
       dot.className = 'live on';
-      dot.textContent = 'live';
+      label.textContent = 'live';
       dot.title = 'Updates arrive as they happen';
       if (wasOpen) refreshSoon(); // missed changes while disconnected
       wasOpen = true;
     });
     es.addEventListener('error', () => {
       dot.className = 'live off';
-      dot.textContent = 'offline';
+      label.textContent = 'offline';
       dot.title = 'Lost the connection to your node; retrying';
     });
   }
