@@ -243,6 +243,21 @@
     return card;
   }
 
+  // When a live update re-renders a list, keyboard focus goes back to the same control of the
+  // same post. Returns the function that restores it, or null when focus is elsewhere.
+  function focusInList(list) {
+    const active = document.activeElement;
+    const card = active && active.closest ? active.closest('.post') : null;
+    if (!card || !list.contains(card)) return null;
+    const ref = card.dataset.ref;
+    const index = Array.from(card.querySelectorAll('button, a')).indexOf(active);
+    return () => {
+      const again = Array.from(list.querySelectorAll('.post')).find((x) => x.dataset.ref === ref);
+      const control = again ? again.querySelectorAll('button, a')[index] : null;
+      if (control) control.focus({ preventScroll: true });
+    };
+  }
+
   // A list of posts with "Show more"; load(cursor, limit) returns a page.
   function postList(load, emptyMessage, label) {
     const list = h('div', { class: 'posts', role: 'feed', 'aria-label': label, 'aria-busy': 'true' });
@@ -254,8 +269,10 @@
       list.setAttribute('aria-busy', 'true');
       try {
         const pg = await load(c, limit);
+        const focus = replace ? focusInList(list) : null;
         if (replace) list.replaceChildren();
         for (const p of pg.items) list.append(postCard(p));
+        if (focus) focus();
         shown = replace ? pg.items.length : shown + pg.items.length;
         cursor = pg.nextCursor;
         more.hidden = !cursor;

@@ -132,6 +132,7 @@ public final class WebServer implements AutoCloseable {
       checkOrigin(ex);
       String path = ex.getRequestURI().getRawPath();
       if (path.equals("/api") || path.startsWith("/api/")) {
+        checkFetchSite(ex);
         checkToken(ex);
         keepOpen = api.handle(ex);
       } else {
@@ -167,6 +168,13 @@ public final class WebServer implements AutoCloseable {
     if (origin != null && (origin.size() != 1 || !origins.contains(origin.get(0).toLowerCase(Locale.ROOT)))) {
       throw new WebException(403, "requests from other origins are not allowed");
     }
+  }
+
+  /**
+   * Fetch metadata: browsers mark requests that another site's page made. Only API calls are
+   * refused for it; following a link to the UI from elsewhere is a cross-site navigation and fine.
+   */
+  private static void checkFetchSite(HttpExchange ex) {
     String site = ex.getRequestHeaders().getFirst("Sec-Fetch-Site");
     if (site != null && site.equals("cross-site")) {
       throw new WebException(403, "requests from other sites are not allowed");

@@ -100,6 +100,10 @@ class WebApiTest {
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/api/self"))
         .header(WebServer.TOKEN_HEADER, TOKEN).header("Sec-Fetch-Site", "cross-site").build(), BodyHandlers.ofString());
     assertEquals(403, r.statusCode());
+    // A link to the UI on another site is a cross-site navigation: the page itself still opens.
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(uri("/")).header("Sec-Fetch-Site", "cross-site")
+        .build(), BodyHandlers.ofString());
+    assertEquals(200, page.statusCode());
   }
 
   @Test
