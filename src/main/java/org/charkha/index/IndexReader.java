@@ -22,7 +22,11 @@ import org.charkha.feed.Hex;
 final class IndexReader {
   private static final String ITEM_COLUMNS = "i.id, i.seq, i.kind, i.ts, i.hash, i.parent_seq, i.text,"
       + " i.edited_ts, i.deleted, f.key, f.name, pf.key";
-  private static final String ITEM_FROM = " FROM item i JOIN feed f ON f.id = i.feed LEFT JOIN feed pf ON pf.id = i.parent_feed";
+  private static final String ITEM_FROM = from("");
+
+  private static String from(String indexedBy) {
+    return " FROM item i" + indexedBy + " JOIN feed f ON f.id = i.feed LEFT JOIN feed pf ON pf.id = i.parent_feed";
+  }
   private static final String PAGE_ORDER = " AND i.ts <= ? AND (i.ts < ? OR i.id < ?) ORDER BY i.ts DESC, i.id DESC LIMIT ?";
 
   /**
@@ -54,11 +58,11 @@ final class IndexReader {
   IndexReader(Connection c) throws SQLException {
     feedsOf = c.prepareStatement("SELECT id, posts FROM feed WHERE key IN (SELECT unhex(value) FROM json_each(?))");
     totalPosts = c.prepareStatement("SELECT coalesce(sum(posts), 0) FROM feed");
-    timelineByTime = c.prepareStatement("SELECT " + ITEM_COLUMNS + ITEM_FROM + " INDEXED BY item_posts_ts"
+    timelineByTime = c.prepareStatement("SELECT " + ITEM_COLUMNS + from(" INDEXED BY item_posts_ts")
         + " WHERE i.kind = 0 AND i.deleted = 0 AND i.feed IN (SELECT value FROM json_each(?))" + PAGE_ORDER);
-    timelineByFeed = c.prepareStatement("SELECT " + ITEM_COLUMNS + ITEM_FROM + " INDEXED BY item_posts_feed_ts"
+    timelineByFeed = c.prepareStatement("SELECT " + ITEM_COLUMNS + from(" INDEXED BY item_posts_feed_ts")
         + " WHERE i.kind = 0 AND i.deleted = 0 AND i.feed IN (SELECT value FROM json_each(?))" + PAGE_ORDER);
-    authorTimeline = c.prepareStatement("SELECT " + ITEM_COLUMNS + ITEM_FROM + " INDEXED BY item_posts_feed_ts"
+    authorTimeline = c.prepareStatement("SELECT " + ITEM_COLUMNS + from(" INDEXED BY item_posts_feed_ts")
         + " WHERE i.kind = 0 AND i.deleted = 0 AND i.feed = (SELECT id FROM feed WHERE key = ?)" + PAGE_ORDER);
     itemByRef = c.prepareStatement("SELECT " + ITEM_COLUMNS + ", i.feed, i.edit_seq, i.orig" + ITEM_FROM
         + " WHERE i.feed = (SELECT id FROM feed WHERE key = ?) AND i.seq = ?");

@@ -57,6 +57,7 @@ final class IndexWriter {
   private final PreparedStatement latestName;
   private final PreparedStatement latestBio;
   private final PreparedStatement setProfile;
+  private final PreparedStatement selectProfile;
   private final PreparedStatement searchDelete;
   private final PreparedStatement searchInsert;
   private final PreparedStatement searchBulk;
@@ -101,8 +102,9 @@ final class IndexWriter {
     deleteProfile = c.prepareStatement("DELETE FROM profile WHERE feed = ? AND seq = ?");
     latestName = c.prepareStatement("SELECT name FROM profile WHERE feed = ? AND name IS NOT NULL ORDER BY seq DESC LIMIT 1");
     latestBio = c.prepareStatement("SELECT bio FROM profile WHERE feed = ? AND bio IS NOT NULL ORDER BY seq DESC LIMIT 1");
+    selectProfile = c.prepareStatement("SELECT name, bio FROM feed WHERE id = ?");
     setProfile = c.prepareStatement("UPDATE feed SET name = ?, bio = ? WHERE id = ?");
-    searchDelete = c.prepareStatement("DELETE FROM search WHERE rowid = ?");
+    searchDelete = c.prepareStatement("INSERT INTO search(search, rowid, text, name) VALUES('delete', ?, ?, ?)");
     searchInsert = c.prepareStatement("INSERT INTO search(rowid, text, name) VALUES(?, ?, ?)");
     searchBulk = c.prepareStatement("INSERT INTO search(rowid, text)"
         + " SELECT id, text FROM item WHERE id > ? AND id <= ? AND text IS NOT NULL");
@@ -331,7 +333,7 @@ final class IndexWriter {
     setText.setLong(5, id);
     setText.executeUpdate();
     if (id <= mark) {
-      exec(searchDelete, id);
+      unsearch(id, text, null);
       searchInsert.setLong(1, id);
       searchInsert.setString(2, newText);
       searchInsert.setNull(3, java.sql.Types.VARCHAR);
@@ -381,6 +383,7 @@ final class IndexWriter {
 
   private boolean tombstone(long fid, long seq) throws SQLException {
     long id;
+    String text;
     selectItem.setLong(1, fid);
     selectItem.setLong(2, seq);
     try (ResultSet rs = selectItem.executeQuery()) {
@@ -388,9 +391,10 @@ final class IndexWriter {
         return false;
       }
       id = rs.getLong(1);
+      text = rs.getString(3);
     }
     if (id <= mark) {
-      exec(searchDelete, id);
+      unsearch(id, text, null);
     }
     exec(tombstone, id);
     exec(deleteEditsOf, fid, seq);
@@ -460,6 +464,12 @@ final class IndexWriter {
       addPosts.executeUpdate();
     }
     for (long fid : dirtyProfiles) {
+      selectProfile.setLong(1, fid);
+      try (ResultSet rs = selectProfile.executeQuery()) {
+        if (rs.next()) {
+          unsearch(-fid, rs.getString(2), rs.getString(1));
+        }
+      }
       String name = first(latestName, fid);
       String bio = first(latestBio, fid);
       setProfile.setString(1, name);
@@ -467,7 +477,6 @@ final class IndexWriter {
       setProfile.setLong(3, fid);
       setProfile.executeUpdate();
       // Profiles are few and change rarely: kept in the search table at once, at rowid -feed.
-      exec(searchDelete, -fid);
       if (name != null || bio != null) {
         searchInsert.setLong(1, -fid);
         searchInsert.setString(2, bio);
@@ -475,6 +484,20 @@ final class IndexWriter {
         searchInsert.executeUpdate();
       }
     }
+  }
+
+  /**
+   * Removes a row from the search table. The text must be exactly what was indexed (FTS5
+   * contentless 'delete'); a row with no text was never indexed and is left alone.
+   */
+  private void unsearch(long rowid, String text, String name) throws SQLException {
+    if (text == null && name == null) {
+      return;
+    }
+    searchDelete.setLong(1, rowid);
+    searchDelete.setString(2, text);
+    searchDelete.setString(3, name);
+    searchDelete.executeUpdate();
   }
 
   private static String first(PreparedStatement ps, long fid) throws SQLException {
@@ -534,7 +557,8 @@ final class IndexWriter {
     try {
       long fid = feeds.idOf(feed);
       try (PreparedStatement ps = c.prepareStatement(
-          "DELETE FROM search WHERE rowid IN (SELECT id FROM item WHERE feed = ? AND id <= ? AND text IS NOT NULL)")) {
+          "INSERT INTO search(search, rowid, text) SELECT 'delete', id, text FROM item"
+              + " WHERE feed = ? AND id <= ? AND text IS NOT NULL")) {
         ps.setLong(1, fid);
         ps.setLong(2, mark);
         ps.executeUpdate();

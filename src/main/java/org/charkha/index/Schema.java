@@ -53,10 +53,12 @@ final class Schema {
       "CREATE TABLE profile(feed INTEGER NOT NULL, seq INTEGER NOT NULL, name TEXT, bio TEXT,"
           + " PRIMARY KEY(feed, seq)) WITHOUT ROWID",
       // Full-text search over item text (rowid = item.id) and profiles (rowid = -feed.id, name in
-      // its own column). Contentless: the text lives once, in item/feed; contentless_delete lets
-      // a row be removed by rowid alone. Filled in bulk behind the 'search_mark' watermark.
-      "CREATE VIRTUAL TABLE search USING fts5(text, name, content='', contentless_delete=1,"
-          + " tokenize='unicode61 remove_diacritics 2')",
+      // its own column). Contentless: the text lives once, in item/feed, and a row is removed by
+      // a 'delete' command with the text it was indexed with, which item.text and feed.name/bio
+      // always hold. Not contentless_delete=1: its deletes are tombstones that leave the terms in
+      // the file until a merge, where 'delete' with secure-delete removes them at once.
+      // Filled in bulk behind the 'search_mark' watermark.
+      "CREATE VIRTUAL TABLE search USING fts5(text, name, content='', tokenize='unicode61 remove_diacritics 2')",
       // BEP-style promise to delete: remove a deleted row's terms from the index pages at once,
       // instead of leaving them behind a delete marker until the next merge.
       "INSERT INTO search(search, rank) VALUES('secure-delete', 1)",
