@@ -80,9 +80,11 @@ final class Run extends Cli.Base {
       }
       stopped.countDown();
     }, "charkha-shutdown"));
-    new NodeInfo(ProcessHandle.current().pid(), port, 0, "").write(data.home());
+    org.charkha.web.WebServer web = node.startWeb(webPort);
+    new NodeInfo(ProcessHandle.current().pid(), port, web.getPort(), web.token()).write(data.home());
     out().println("Charkha node running. Feed: " + new FeedLink(node.own().feed(), Optional.empty()));
     out().println("Port " + port + " (BitTorrent TCP and DHT UDP), data in " + data.home());
+    out().println("Web UI: " + web.url());
     out().flush();
     stopped.await();
     return 0;

@@ -100,6 +100,11 @@ public final class WebServer implements AutoCloseable {
     return port;
   }
 
+  /** The session token, for local clients (the CLI reads it from the owner-only node.json). */
+  public String token() {
+    return new String(token, StandardCharsets.US_ASCII);
+  }
+
   /** The address to open in a browser. */
   public String url() {
     return "http://127.0.0.1:" + port + "/";
