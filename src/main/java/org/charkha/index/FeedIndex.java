@@ -195,18 +195,19 @@ public final class FeedIndex implements AutoCloseable {
   }
 
   /**
-   * Full-text search over posts, comments and profiles, best match first (FTS5 bm25). The query
-   * is taken as plain words, all of which must occur; no input is a syntax error. To stay fast on
-   * common words, bm25 ranks the newest {@value IndexReader#SEARCH_WINDOW} matching posts and
-   * comments (all matching profiles): an older item matching a word that occurs in more than
-   * that many newer items is not returned. Items are searchable shortly after ingest.
+   * Full-text search over posts, comments and profiles, best match first (BM25). The query is
+   * taken as plain words, all of which must occur; no input is a syntax error. To stay fast on
+   * common words, only the newest {@value IndexReader#SEARCH_WINDOW} matching posts and comments
+   * are ranked: an older item matching words that more than that many newer items also hold is
+   * not returned (rare words are searched over everything). Items are searchable shortly after
+   * ingest ({@link #awaitSearch}).
    */
   public List<SearchHit> search(String query, int limit) {
-    Optional<String> match = SearchQuery.toMatch(query);
-    if (match.isEmpty()) {
+    List<String> words = SearchQuery.words(query);
+    if (words.isEmpty()) {
       return List.of();
     }
-    return read("search", () -> reader.search(match.get(), clamp(limit)));
+    return read("search", () -> reader.search(words, clamp(limit)));
   }
 
   /** Finishes the search backlog, then closes both connections. */

@@ -27,13 +27,24 @@ final class IndexReader {
   private static String from(String indexedBy) {
     return " FROM item i" + indexedBy + " JOIN feed f ON f.id = i.feed LEFT JOIN feed pf ON pf.id = i.parent_feed";
   }
-  private static final String PAGE_ORDER = " AND i.ts <= ? AND (i.ts < ? OR i.id < ?) ORDER BY i.ts DESC, i.id DESC LIMIT ?";
+  /**
+   * A page of posts: first the row ids from the index alone (both timeline indexes cover the
+   * filter and the order), then the 50-odd rows themselves.
+   */
+  private static String timeline(String index, String feedFilter) {
+    return "SELECT " + ITEM_COLUMNS + ITEM_FROM + " JOIN (SELECT id AS pid FROM item INDEXED BY " + index
+        + " WHERE kind = 0 AND deleted = 0 AND " + feedFilter
+        + " AND ts <= ? AND (ts < ? OR id < ?) ORDER BY ts DESC, id DESC LIMIT ?) p ON p.pid = i.id"
+        + " ORDER BY i.ts DESC, i.id DESC";
+  }
 
   /**
-   * Matches ranked per search: bm25 is computed for the newest {@code SEARCH_WINDOW} matches
-   * only, so a common word costs the same as a rare one (see {@link FeedIndex#search}).
+   * Matches ranked per search: the newest {@code SEARCH_WINDOW} only, so a common word costs about
+   * what a rare one does (see {@link #search}).
    */
-  static final int SEARCH_WINDOW = 1_000;
+  static final int SEARCH_WINDOW = 500;
+  /** Matches counted per word to estimate how common it is. */
+  static final int DF_SAMPLE = 5_000;
 
   private final PreparedStatement feedsOf;
   private final PreparedStatement totalPosts;
@@ -53,17 +64,15 @@ final class IndexReader {
   private final PreparedStatement followers;
   private final PreparedStatement searchItems;
   private final PreparedStatement searchProfiles;
-  private final PreparedStatement profilesById;
+  private final PreparedStatement dfSample;
+  private final PreparedStatement maxRowid;
 
   IndexReader(Connection c) throws SQLException {
     feedsOf = c.prepareStatement("SELECT id, posts FROM feed WHERE key IN (SELECT unhex(value) FROM json_each(?))");
     totalPosts = c.prepareStatement("SELECT coalesce(sum(posts), 0) FROM feed");
-    timelineByTime = c.prepareStatement("SELECT " + ITEM_COLUMNS + from(" INDEXED BY item_posts_ts")
-        + " WHERE i.kind = 0 AND i.deleted = 0 AND i.feed IN (SELECT value FROM json_each(?))" + PAGE_ORDER);
-    timelineByFeed = c.prepareStatement("SELECT " + ITEM_COLUMNS + from(" INDEXED BY item_posts_feed_ts")
-        + " WHERE i.kind = 0 AND i.deleted = 0 AND i.feed IN (SELECT value FROM json_each(?))" + PAGE_ORDER);
-    authorTimeline = c.prepareStatement("SELECT " + ITEM_COLUMNS + from(" INDEXED BY item_posts_feed_ts")
-        + " WHERE i.kind = 0 AND i.deleted = 0 AND i.feed = (SELECT id FROM feed WHERE key = ?)" + PAGE_ORDER);
+    timelineByTime = c.prepareStatement(timeline("item_posts_ts", "feed IN (SELECT value FROM json_each(?))"));
+    timelineByFeed = c.prepareStatement(timeline("item_posts_feed_ts", "feed IN (SELECT value FROM json_each(?))"));
+    authorTimeline = c.prepareStatement(timeline("item_posts_feed_ts", "feed = (SELECT id FROM feed WHERE key = ?)"));
     itemByRef = c.prepareStatement("SELECT " + ITEM_COLUMNS + ", i.feed, i.edit_seq, i.orig" + ITEM_FROM
         + " WHERE i.feed = (SELECT id FROM feed WHERE key = ?) AND i.seq = ?");
     itemsById = c.prepareStatement("SELECT " + ITEM_COLUMNS + ITEM_FROM + " WHERE i.id IN (SELECT value FROM json_each(?))");
@@ -89,12 +98,13 @@ final class IndexReader {
     followers = c.prepareStatement("SELECT f.key FROM (SELECT feed, follows, max(seq) FROM follow"
         + " WHERE target = (SELECT id FROM feed WHERE key = ?) GROUP BY feed) x"
         + " JOIN feed f ON f.id = x.feed WHERE x.follows = 1 ORDER BY f.key");
-    searchItems = c.prepareStatement("SELECT rowid, score FROM (SELECT rowid, bm25(search, 1.0, 2.0) AS score"
-        + " FROM search WHERE search MATCH ? AND rowid > 0 ORDER BY rowid DESC LIMIT " + SEARCH_WINDOW + ")"
-        + " ORDER BY score LIMIT ?");
-    searchProfiles = c.prepareStatement("SELECT -rowid, bm25(search, 1.0, 2.0) AS score FROM search"
-        + " WHERE search MATCH ? AND rowid < 0 ORDER BY score LIMIT ?");
-    profilesById = c.prepareStatement("SELECT id, key, name, bio FROM feed WHERE id IN (SELECT value FROM json_each(?))");
+    searchItems = c.prepareStatement("SELECT " + ITEM_COLUMNS + ITEM_FROM + " JOIN (SELECT rowid AS id FROM search"
+        + " WHERE search MATCH ? AND rowid > 0 ORDER BY rowid DESC LIMIT " + SEARCH_WINDOW + ") s ON s.id = i.id");
+    searchProfiles = c.prepareStatement("SELECT f.key, f.name, f.bio FROM feed f JOIN (SELECT -rowid AS id FROM search"
+        + " WHERE search MATCH ? AND rowid < 0 LIMIT " + SEARCH_WINDOW + ") s ON s.id = f.id");
+    dfSample = c.prepareStatement("SELECT count(*), coalesce(min(rowid), 0) FROM (SELECT rowid FROM search"
+        + " WHERE search MATCH ? AND rowid > 0 ORDER BY rowid DESC LIMIT " + DF_SAMPLE + ")");
+    maxRowid = c.prepareStatement("SELECT value FROM meta WHERE key = 'search_mark'");
   }
 
   Page<ItemView> homeTimeline(Set<FeedId> feeds, Cursor cursor, int limit) throws SQLException {
@@ -266,56 +276,99 @@ final class IndexReader {
     return feedList(followers, feed);
   }
 
-  List<SearchHit> search(String match, int limit) throws SQLException {
-    record Scored(long id, double score, boolean profile) {}
-    List<Scored> scored = new ArrayList<>();
+  /**
+   * Search in three bounded steps, so that a word in half of a million posts costs about what a
+   * rare one does. FTS5's own bm25() first scans the whole doclist of every query word to count
+   * the documents holding it (about 10 ms for a word in 500,000 posts, per word), so it is not used:
+   * (1) each word's document frequency is estimated from the row-id span of its newest
+   * {@code DF_SAMPLE} matches; (2) the newest {@code SEARCH_WINDOW} items holding all words, and
+   * up to that many profiles, are the candidates; (3) they are scored with BM25 (k1 1.2, b 0.75,
+   * profile names weighted 2) on their text, tokenized as FTS5 does.
+   */
+  List<SearchHit> search(List<String> words, int limit) throws SQLException {
+    String match = String.join(" ", words);
+    long n;
+    try (ResultSet rs = maxRowid.executeQuery()) {
+      rs.next();
+      n = Math.max(1, rs.getLong(1));
+    }
+    Map<String, Double> idf = new HashMap<>();
+    for (String w : words) {
+      double df;
+      dfSample.setString(1, w);
+      try (ResultSet rs = dfSample.executeQuery()) {
+        rs.next();
+        long count = rs.getLong(1);
+        long oldest = rs.getLong(2);
+        df = count < DF_SAMPLE ? count : (double) count * n / Math.max(1, n - oldest + 1);
+      }
+      double weight = Math.log((n - df + 0.5) / (df + 0.5) + 1);
+      for (String t : SearchQuery.tokens(w.substring(1, w.length() - 1).replace("\"\"", "\""))) {
+        idf.merge(t, weight, Math::max);
+      }
+    }
+    record Candidate(Row item, byte[] key, String name, String bio, double score) {}
+    List<Candidate> candidates = new ArrayList<>();
     searchItems.setString(1, match);
-    searchItems.setInt(2, limit);
-    try (ResultSet rs = searchItems.executeQuery()) {
-      while (rs.next()) {
-        scored.add(new Scored(rs.getLong(1), rs.getDouble(2), false));
+    for (Row r : rows(searchItems, false)) {
+      if (r.text != null) { // a row deleted since the search table saw it
+        candidates.add(new Candidate(r, null, null, null, 0));
       }
     }
     searchProfiles.setString(1, match);
-    searchProfiles.setInt(2, limit);
     try (ResultSet rs = searchProfiles.executeQuery()) {
       while (rs.next()) {
-        scored.add(new Scored(rs.getLong(1), rs.getDouble(2), true));
+        candidates.add(new Candidate(null, rs.getBytes(1), rs.getString(2), rs.getString(3), 0));
       }
     }
-    // One table, one set of corpus statistics: item and profile scores are comparable.
-    scored.sort(Comparator.comparingDouble(Scored::score));
-    if (scored.size() > limit) {
-      scored = scored.subList(0, limit);
-    }
-    Map<Long, Row> items = new HashMap<>();
-    itemsById.setString(1, json(scored.stream().filter(s -> !s.profile).map(Scored::id).toList()));
-    for (Row r : rows(itemsById, false)) {
-      items.put(r.id, r);
-    }
-    record Prof(byte[] key, String name, String bio) {}
-    Map<Long, Prof> profiles = new HashMap<>();
-    profilesById.setString(1, json(scored.stream().filter(Scored::profile).map(Scored::id).toList()));
-    try (ResultSet rs = profilesById.executeQuery()) {
-      while (rs.next()) {
-        profiles.put(rs.getLong(1), new Prof(rs.getBytes(2), rs.getString(3), rs.getString(4)));
-      }
-    }
-    List<SearchHit> hits = new ArrayList<>();
-    for (Scored s : scored) {
-      if (s.profile) {
-        Prof p = profiles.get(s.id);
-        if (p != null) {
-          hits.add(new SearchHit(SearchHit.Kind.PROFILE, FeedKeys.decode(p.key), Optional.ofNullable(p.name),
-              Optional.empty(), p.bio == null ? "" : p.bio, 0, s.score));
-        }
+    List<List<String>> docs = new ArrayList<>();
+    double totalLength = 0;
+    for (Candidate c : candidates) {
+      List<String> tokens = new ArrayList<>();
+      if (c.item != null) {
+        tokens.addAll(SearchQuery.tokens(c.item.text));
       } else {
-        Row r = items.get(s.id);
-        if (r != null && r.text != null) { // a row deleted since the search table saw it
-          hits.add(new SearchHit(r.kind == Schema.POST ? SearchHit.Kind.POST : SearchHit.Kind.COMMENT,
-              FeedKeys.decode(r.authorKey), Optional.ofNullable(r.authorName), Optional.of(r.ref()),
-              r.text, r.ts, s.score));
+        if (c.name != null) {
+          List<String> name = SearchQuery.tokens(c.name);
+          tokens.addAll(name);
+          tokens.addAll(name); // name weighs double
         }
+        if (c.bio != null) {
+          tokens.addAll(SearchQuery.tokens(c.bio));
+        }
+      }
+      docs.add(tokens);
+      totalLength += tokens.size();
+    }
+    double avg = Math.max(1, totalLength / Math.max(1, docs.size()));
+    List<Candidate> scored = new ArrayList<>();
+    for (int k = 0; k < candidates.size(); k++) {
+      Map<String, Integer> tf = new HashMap<>();
+      for (String t : docs.get(k)) {
+        if (idf.containsKey(t)) {
+          tf.merge(t, 1, Integer::sum);
+        }
+      }
+      double score = 0;
+      double norm = 1.2 * (1 - 0.75 + 0.75 * docs.get(k).size() / avg);
+      for (Map.Entry<String, Integer> e : tf.entrySet()) {
+        score += idf.get(e.getKey()) * e.getValue() * 2.2 / (e.getValue() + norm);
+      }
+      Candidate c = candidates.get(k);
+      scored.add(new Candidate(c.item, c.key, c.name, c.bio, score));
+    }
+    scored.sort(Comparator.comparingDouble(Candidate::score).reversed()
+        .thenComparing(c -> c.item == null ? Long.MAX_VALUE : -c.item.ts));
+    List<SearchHit> hits = new ArrayList<>();
+    for (Candidate c : scored.subList(0, Math.min(limit, scored.size()))) {
+      if (c.item == null) {
+        hits.add(new SearchHit(SearchHit.Kind.PROFILE, FeedKeys.decode(c.key), Optional.ofNullable(c.name),
+            Optional.empty(), c.bio == null ? "" : c.bio, 0, c.score));
+      } else {
+        Row r = c.item;
+        hits.add(new SearchHit(r.kind == Schema.POST ? SearchHit.Kind.POST : SearchHit.Kind.COMMENT,
+            FeedKeys.decode(r.authorKey), Optional.ofNullable(r.authorName), Optional.of(r.ref()),
+            r.text, r.ts, c.score));
       }
     }
     return hits;

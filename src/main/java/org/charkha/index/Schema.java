@@ -35,7 +35,8 @@ final class Schema {
       // Two timeline indexes: newest-first over everyone for a large followed set, per author for
       // a small one (FeedIndex picks by the share of posts the set holds). Partial, so deleted
       // posts and comments cost nothing here.
-      "CREATE INDEX item_posts_ts ON item(ts) WHERE kind = 0 AND deleted = 0",
+      // (ts, id, feed): the walk checks the author against the followed set without a table read.
+      "CREATE INDEX item_posts_ts ON item(ts, id, feed) WHERE kind = 0 AND deleted = 0",
       "CREATE INDEX item_posts_feed_ts ON item(feed, ts) WHERE kind = 0 AND deleted = 0",
       "CREATE INDEX item_comments_feed ON item(feed) WHERE kind = 1 AND deleted = 0",
       "CREATE INDEX item_parent ON item(parent_feed, parent_seq) WHERE parent_feed IS NOT NULL",

@@ -17,8 +17,14 @@ final class SearchQuery {
 
   /** The MATCH expression, or empty if the input holds no searchable word. */
   static Optional<String> toMatch(String input) {
+    List<String> words = words(input);
+    return words.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", words));
+  }
+
+  /** Each searchable word of the input as a quoted FTS5 string. */
+  static List<String> words(String input) {
     if (input == null) {
-      return Optional.empty();
+      return List.of();
     }
     String in = input.length() > MAX_INPUT ? input.substring(0, MAX_INPUT) : input;
     List<String> words = new ArrayList<>();
@@ -37,7 +43,31 @@ final class SearchQuery {
         words.add('"' + word.replace("\"", "\"\"") + '"');
       }
     }
-    return words.isEmpty() ? Optional.empty() : Optional.of(String.join(" ", words));
+    return words;
+  }
+
+  /**
+   * Splits text into lower-case tokens without diacritics, close to FTS5's unicode61 tokenizer
+   * with remove_diacritics 2; used to score candidates, never to decide what matches.
+   */
+  static List<String> tokens(String text) {
+    String folded = java.text.Normalizer.normalize(text, java.text.Normalizer.Form.NFKD)
+        .replaceAll("\\p{M}+", "").toLowerCase(java.util.Locale.ROOT);
+    List<String> out = new ArrayList<>();
+    int i = 0;
+    while (i < folded.length()) {
+      int cp = folded.codePointAt(i);
+      int start = i;
+      while (i < folded.length() && isTokenChar(folded.codePointAt(i))) {
+        i += Character.charCount(folded.codePointAt(i));
+      }
+      if (i > start) {
+        out.add(folded.substring(start, i));
+      } else {
+        i += Character.charCount(cp);
+      }
+    }
+    return out;
   }
 
   private static boolean isSpace(int cp) {
