@@ -21,7 +21,7 @@ import org.charkha.web.AppService.ThreadNode;
 import org.charkha.web.AppService.ThreadView;
 
 /**
- * The {@code /api} routes (web-api.md): parses and bounds each request into typed, canonical
+ * The {@code /api} routes (protocol-notes/http-api.md): parses and bounds each request into typed, canonical
  * arguments, calls the {@link AppService}, and writes its answer as JSON. Security checks have
  * already passed when a request gets here.
  */

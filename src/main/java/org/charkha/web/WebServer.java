@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local web UI and its JSON API (web-api.md), on 127.0.0.1 only.
+ * The local web UI and its JSON API (protocol-notes/http-api.md), on 127.0.0.1 only.
  *
  * <p>Everything a remote feed wrote is hostile, and so is every other web page the owner's browser
  * has open. The defences, each checked on every request before any route runs: the Host header
