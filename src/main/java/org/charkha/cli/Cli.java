@@ -39,7 +39,9 @@ import picocli.CommandLine.ParentCommand;
         Cli.Init.class, Cli.Link.class, Cli.Post.class, Cli.CommentCmd.class, Cli.EditCmd.class,
         Cli.DeleteCmd.class, Cli.React.class, Cli.ProfileCmd.class, Cli.Log.class,
         Cli.ExportTorrent.class, Cli.Item.class, Cli.Follow.class, Cli.Unfollow.class,
-        Cli.ImportArchive.class, Cli.Export.class, Cli.Import.class,
+        Cli.ImportArchive.class, Cli.Export.class, Cli.Import.class, Run.class,
+        Reads.Timeline.class, Reads.Thread.class, Reads.Search.class, Reads.Following.class,
+        Reads.Followers.class, Reads.Status.class, Reads.ReindexCmd.class,
         CommandLine.HelpCommand.class})
 public final class Cli implements Callable<Integer> {
   static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -8,6 +8,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.charkha.feed.FeedId;
+import org.charkha.index.FeedIndex;
+import org.charkha.web.WebServer;
 import org.charkha.store.DataDir;
 import org.charkha.sync.FeedNetwork;
 import org.charkha.sync.Follows;
@@ -27,13 +29,18 @@ public final class Node implements AutoCloseable {
   private final FeedNetwork network;
   private final SyncEngine sync;
   private final ScheduledExecutorService watcher;
+  private final FeedIndex index;
+  private final NodeApp app;
+  private WebServer web;
   private long publishedVersion = -1;
 
-  private Node(DataDir data, OwnFeed own, FeedNetwork network, SyncEngine sync) {
+  private Node(DataDir data, OwnFeed own, FeedNetwork network, SyncEngine sync, FeedIndex index) {
     this.data = data;
     this.own = own;
     this.network = network;
     this.sync = sync;
+    this.index = index;
+    this.app = new NodeApp(own, index, this);
     this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "charkha-watch");
       t.setDaemon(true);
@@ -48,7 +55,20 @@ public final class Node implements AutoCloseable {
     }
     OwnFeed own = OwnFeed.open(data);
     SyncEngine sync = new SyncEngine(data, own, network, syncConfig);
-    Node node = new Node(data, own, network, sync);
+    FeedIndex index = FeedIndex.open(data.indexFile());
+    Node node = new Node(data, own, network, sync, index);
+    if (index.needsRebuild()) {
+      Reindex.run(data, index);
+    }
+    sync.addListener((feed, changed, log) -> {
+      index.ingest(feed, changed);
+      node.app.changed();
+    });
+    if (network instanceof SwarmNetwork swarm) {
+      // Push: new items go out on the feed's connections; received ones are offered to sync.
+      sync.addItemListener(swarm.push()::publish);
+      swarm.push().onItem((item, from) -> sync.offer(item, java.util.List.of(from)));
+    }
     sync.start();
     node.publishedVersion = own.store().currentVersion().orElse(-1);
     node.watcher.scheduleWithFixedDelay(node::checkOwnFeed, 500, 500, TimeUnit.MILLISECONDS);
@@ -98,9 +118,36 @@ public final class Node implements AutoCloseable {
     }
   }
 
+  /** Serves the web UI and its API on 127.0.0.1:{@code port} (0 = any free port). */
+  public synchronized WebServer startWeb(int port) throws IOException {
+    if (web == null) {
+      web = WebServer.start(app, port, WebServer.newToken());
+    }
+    return web;
+  }
+
+  public NodeApp app() {
+    return app;
+  }
+
+  public FeedIndex index() {
+    return index;
+  }
+
+  public int dhtNodes() {
+    return network instanceof SwarmNetwork s ? s.dhtNodes() : 0;
+  }
+
+  public int peers() {
+    return network instanceof SwarmNetwork s ? s.connectedPeers() : 0;
+  }
+
   @Override
   public void close() {
     watcher.shutdownNow();
+    if (web != null) {
+      web.close();
+    }
     sync.close();
     if (network instanceof AutoCloseable c) {
       try {
@@ -109,5 +156,6 @@ public final class Node implements AutoCloseable {
         log.debug("network close: {}", e.toString());
       }
     }
+    index.close();
   }
 }

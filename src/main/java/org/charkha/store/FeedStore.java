@@ -205,7 +205,10 @@ public final class FeedStore {
     return versionDir;
   }
 
-  /** Removes every version directory except the current one and {@code keep}, and stale staging. */
+  /**
+   * Removes every version directory except the current one and {@code keep}, and staging
+   * directories at or below the current version (left by a crash or a rejected download).
+   */
   public void prune(long... keep) throws IOException {
     OptionalLong current = currentVersion();
     try (var entries = Files.list(dir)) {
@@ -217,8 +220,10 @@ public final class FeedStore {
           continue;
         }
         long v = Long.parseLong(name.substring(isVersion ? 1 : "incoming-".length()));
+        // A staging directory above the current version may be a download in progress.
         boolean kept = (isVersion && current.isPresent() && current.getAsLong() == v)
-            || Arrays.stream(keep).anyMatch(k -> k == v);
+            || (isStaging && (current.isEmpty() || v > current.getAsLong()))
+            || (isVersion && Arrays.stream(keep).anyMatch(k -> k == v));
         if (!kept) {
           deleteTree(p);
         }

@@ -38,6 +38,14 @@ public final class PushAgent {
   private volatile BiConsumer<MutableItem, InetSocketAddress> receiver = (item, from) -> { };
   private volatile boolean enabled = true;
 
+  /** The Guice module that puts this agent and the {@code charkha_item} message into a bt runtime. */
+  public com.google.inject.Module module() {
+    return binder -> {
+      bt.module.ProtocolModule.extend(binder).addExtendedMessageHandler(ItemMessage.EXTENSION_NAME, new ItemPushHandler());
+      bt.module.ServiceModule.extend(binder).addMessagingAgent(this);
+    };
+  }
+
   /** Where verified incoming items go. */
   public void onItem(BiConsumer<MutableItem, InetSocketAddress> receiver) {
     this.receiver = receiver;

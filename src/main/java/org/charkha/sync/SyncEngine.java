@@ -51,9 +51,14 @@ public final class SyncEngine implements AutoCloseable {
     void onNewItem(MutableItem item);
   }
 
-  public record Config(Duration pollInterval, Duration republishInterval, Duration downloadTimeout) {
+  /**
+   * @param oldVersionGrace how long an older version keeps seeding after a new one, so the push
+   *     for the new version can still travel on its connections
+   */
+  public record Config(Duration pollInterval, Duration republishInterval, Duration downloadTimeout,
+      Duration oldVersionGrace) {
     public static Config defaults() {
-      return new Config(Duration.ofSeconds(60), Duration.ofMinutes(60), Duration.ofMinutes(10));
+      return new Config(Duration.ofSeconds(60), Duration.ofMinutes(60), Duration.ofMinutes(10), Duration.ofSeconds(30));
     }
   }
 
@@ -107,11 +112,10 @@ public final class SyncEngine implements AutoCloseable {
     FeedLog current = own.log();
     FeedTorrent torrent = FeedTorrent.of(current);
     Path root = own.store().currentRoot();
+    byte[] previous = null;
     if (ownSeeding == null || !Arrays.equals(ownSeeding, torrent.infohash())) {
       net.seed(torrent, root);
-      if (ownSeeding != null) {
-        net.stop(ownSeeding);
-      }
+      previous = ownSeeding;
       ownSeeding = torrent.infohash();
     }
     boolean changed = ownItem == null || ownItem.seq() != item.get().seq();
@@ -125,6 +129,17 @@ public final class SyncEngine implements AutoCloseable {
       }
     }
     announce(ownItem);
+    if (previous != null) {
+      stopLater(previous);
+    }
+  }
+
+  /**
+   * Stops an older version's torrent after a grace period: its connections are where the push
+   * message for the new version travels to the peers that have not yet heard of it.
+   */
+  private void stopLater(byte[] infohash) {
+    scheduler.schedule(() -> net.stop(infohash), config.oldVersionGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   public void follow(FeedId feed) {
@@ -345,9 +360,11 @@ public final class SyncEngine implements AutoCloseable {
         try {
           FeedLog previous;
           FeedTorrent previousTorrent;
+          MutableItem previousItem;
           synchronized (this) {
             previous = held;
             previousTorrent = heldTorrent;
+            previousItem = heldItem;
           }
           List<byte[]> pieces = store.readPieces(staging);
           verified = FeedVerifier.verify(feed, pieces, previous);
@@ -367,9 +384,16 @@ public final class SyncEngine implements AutoCloseable {
           }
           net.seed(torrent, store.currentRoot());
           if (oldSeed != null && !Arrays.equals(oldSeed, torrent.infohash())) {
-            net.stop(oldSeed);
+            // The old version keeps seeding (for the push) a little longer; its files go after.
+            long oldVersion = previousItem == null ? -1 : previousItem.seq();
+            store.prune(oldVersion);
+            scheduler.schedule(() -> {
+              net.stop(oldSeed);
+              pruneQuietly();
+            }, config.oldVersionGrace().toMillis(), TimeUnit.MILLISECONDS);
+          } else {
+            store.prune();
           }
-          store.prune();
         } catch (FeedVerificationException e) {
           failure = "rejected seq " + item.seq() + ": " + e.reason() + ": " + e.getMessage();
           if (e.reason() == FeedVerificationException.Reason.EQUIVOCATION) {
@@ -416,6 +440,14 @@ public final class SyncEngine implements AutoCloseable {
       pending = null;
       if (next != null && (heldItem == null || next.seq() > heldItem.seq())) {
         startFetch(next, pendingPeers);
+      }
+    }
+
+    private void pruneQuietly() {
+      try {
+        store.prune();
+      } catch (IOException e) {
+        log.debug("prune of {} failed: {}", feed.shortName(), e.toString());
       }
     }
 

@@ -160,4 +160,33 @@ class CliTest {
     item.execute("--home", newHome.toString(), "item", "--json");
     assertEquals(3, json.readTree(itemOut.toString()).get("seq").asLong(), "seq keeps increasing, no fork");
   }
+
+  @Test
+  void offlineReadsShowTimelineThreadSearchAndFollows() throws Exception {
+    run("init", "--name", "Asha");
+    run("post", "the first spinning post");
+    String second = run("post", "weaving cloth at home").lastWord();
+    run("comment", second, "a reply in the thread");
+    run("react", second, "🙏");
+    String other = "magnet:?xs=urn:btpk:" + "cd".repeat(32);
+    run("follow", other);
+
+    JsonNode timeline = json.readTree(run("timeline", "--json").out());
+    assertEquals(2, timeline.get("items").size(), "posts only, newest first");
+    assertEquals("weaving cloth at home", timeline.get("items").get(0).get("text").asText());
+    assertEquals(1, timeline.get("items").get(0).get("reactions").get("🙏").asInt());
+
+    JsonNode thread = json.readTree(run("thread", second, "--json").out());
+    assertEquals("a reply in the thread", thread.get("replies").get(0).get("post").get("text").asText());
+
+    JsonNode hits = json.readTree(run("search", "cloth", "--json").out());
+    assertEquals(1, hits.size());
+    assertEquals(second, hits.get(0).get("ref").asText());
+
+    JsonNode following = json.readTree(run("following", "--json").out());
+    assertEquals("cd".repeat(32), following.get(0).get("feed").asText());
+    assertTrue(run("timeline").out().contains("weaving cloth at home"));
+    assertEquals(0, run("reindex").exit());
+    assertEquals(2, json.readTree(run("timeline", "--json").out()).get("items").size(), "reindex rebuilds the same view");
+  }
 }

@@ -1,0 +1,92 @@
+package org.charkha.cli;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import org.charkha.feed.FeedLink;
+import org.charkha.node.Node;
+import org.charkha.node.NodeInfo;
+import org.charkha.node.SwarmNetwork;
+import org.charkha.store.DataDir;
+import org.charkha.swarm.SwarmConfig;
+import org.charkha.sync.SyncEngine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code charkha run}: the long-running node. */
+@Command(name = "run", description = "Run your node: publish your feed, follow others, serve the web UI.")
+final class Run extends Cli.Base {
+  @Option(names = "--port", description = "BitTorrent (TCP) and DHT (UDP) port (default: ${DEFAULT-VALUE}).")
+  int port = 6881;
+
+  @Option(names = "--bind", paramLabel = "ADDRESS", description = "Listen on this address only (default: all).")
+  String bind;
+
+  @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "A DHT node to join through (repeatable).")
+  List<String> bootstrap = new ArrayList<>();
+
+  @Option(names = "--no-public-bootstrap", description = "Do not join through the public mainline routers (private swarms).")
+  boolean noPublicBootstrap;
+
+  @Option(names = "--poll", paramLabel = "SECONDS", description = "How often to look up followed feeds in the DHT (default: ${DEFAULT-VALUE}).")
+  int pollSeconds = 60;
+
+  @Option(names = "--no-push", description = "Do not send or act on push messages; rely on DHT polling alone.")
+  boolean noPush;
+
+  @Option(names = "--no-lsd", description = "Turn off local service discovery (BEP 14 multicast on the LAN).")
+  boolean noLsd;
+
+  @Option(names = "--web-port", description = "Port of the web UI on 127.0.0.1; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+  int webPort = 7881;
+
+  @Override
+  public Integer call() throws Exception {
+    if (pollSeconds < 1) {
+      throw new IllegalArgumentException("--poll must be at least 1 second");
+    }
+    DataDir data = data();
+    SwarmConfig.Builder swarm = SwarmConfig.builder(port, data.home().resolve("swarm"))
+        .publicBootstrap(!noPublicBootstrap)
+        .lsd(!noLsd);
+    if (bind != null) {
+      swarm.bindAddress(InetAddress.getByName(bind));
+    }
+    for (String b : bootstrap) {
+      swarm.bootstrapNode(b);
+    }
+    SyncEngine.Config syncConfig = new SyncEngine.Config(Duration.ofSeconds(pollSeconds),
+        Duration.ofMinutes(60), Duration.ofMinutes(10), Duration.ofSeconds(30));
+    SwarmNetwork network = SwarmNetwork.start(swarm.build(), !noPush, syncConfig.downloadTimeout());
+    Node node;
+    try {
+      node = Node.start(data, network, syncConfig);
+    } catch (Exception e) {
+      network.close();
+      throw e;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      out().println("Stopping...");
+      out().flush();
+      node.close();
+      try {
+        NodeInfo.remove(data.home());
+      } catch (java.io.IOException ignored) {
+        // the file is only a hint; a stale one is detected by its pid
+      }
+      stopped.countDown();
+    }, "charkha-shutdown"));
+    org.charkha.web.WebServer web = node.startWeb(webPort);
+    new NodeInfo(ProcessHandle.current().pid(), port, web.getPort(), web.token()).write(data.home());
+    out().println("Charkha node running. Feed: " + new FeedLink(node.own().feed(), Optional.empty()));
+    out().println("Port " + port + " (BitTorrent TCP and DHT UDP), data in " + data.home());
+    out().println("Web UI: " + web.url());
+    out().flush();
+    stopped.await();
+    return 0;
+  }
+}

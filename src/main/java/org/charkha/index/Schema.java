@@ -1,0 +1,117 @@
+package org.charkha.index;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * The index's tables. Everything here is derived from verified feeds, so a schema change needs no
+ * migration: an index from an older schema is emptied and rebuilt from the stored feeds.
+ *
+ * <p>Feeds are numbered ({@code feed.id}) so that rows carry a small integer, not a 32-byte key:
+ * keys in insertion order keep the b-trees append-only, which is most of the ingest speed.
+ */
+final class Schema {
+  static final int VERSION = 1;
+
+  /** {@code item.kind} of a post and of a comment. */
+  static final int POST = 0;
+  static final int COMMENT = 1;
+
+  private static final List<String> TABLES = List.of(
+      // key = public key || salt; next_seq = entries of the feed's own log seen so far;
+      // posts = estimate for the timeline planner (deletes do not lower it); name/bio = latest.
+      "CREATE TABLE feed(id INTEGER PRIMARY KEY, key BLOB NOT NULL UNIQUE,"
+          + " next_seq INTEGER NOT NULL DEFAULT 0, posts INTEGER NOT NULL DEFAULT 0, name TEXT, bio TEXT)",
+      // Posts and comments. id is also the rowid in the search table. text is the latest text
+      // (NULL once deleted); orig keeps the original only once the item has been edited.
+      "CREATE TABLE item(id INTEGER PRIMARY KEY, feed INTEGER NOT NULL, seq INTEGER NOT NULL,"
+          + " kind INTEGER NOT NULL, ts INTEGER NOT NULL, hash BLOB NOT NULL,"
+          + " parent_feed INTEGER, parent_seq INTEGER, text TEXT, orig TEXT,"
+          + " edit_seq INTEGER, edited_ts INTEGER, deleted INTEGER NOT NULL DEFAULT 0,"
+          + " UNIQUE(feed, seq))",
+      // Two timeline indexes: newest-first over everyone for a large followed set, per author for
+      // a small one (FeedIndex picks by the share of posts the set holds). Partial, so deleted
+      // posts and comments cost nothing here.
+      // (ts, id, feed): the walk checks the author against the followed set without a table read.
+      "CREATE INDEX item_posts_ts ON item(ts, id, feed) WHERE kind = 0 AND deleted = 0",
+      "CREATE INDEX item_posts_feed_ts ON item(feed, ts) WHERE kind = 0 AND deleted = 0",
+      "CREATE INDEX item_comments_feed ON item(feed) WHERE kind = 1 AND deleted = 0",
+      "CREATE INDEX item_parent ON item(parent_feed, parent_seq) WHERE parent_feed IS NOT NULL",
+      "CREATE TABLE edit(feed INTEGER NOT NULL, seq INTEGER NOT NULL, target INTEGER NOT NULL,"
+          + " ts INTEGER NOT NULL, text TEXT NOT NULL, PRIMARY KEY(feed, seq)) WITHOUT ROWID",
+      "CREATE INDEX edit_target ON edit(feed, target, seq)",
+      "CREATE TABLE reaction(feed INTEGER NOT NULL, seq INTEGER NOT NULL, target_feed INTEGER NOT NULL,"
+          + " target_seq INTEGER NOT NULL, emoji TEXT NOT NULL, PRIMARY KEY(feed, seq)) WITHOUT ROWID",
+      "CREATE INDEX reaction_target ON reaction(target_feed, target_seq, emoji, feed)",
+      // Follow and unfollow events; the graph is the latest event per (feed, target), so a deleted
+      // event simply disappears and the one before it counts again.
+      "CREATE TABLE follow(feed INTEGER NOT NULL, seq INTEGER NOT NULL, target INTEGER NOT NULL,"
+          + " follows INTEGER NOT NULL, PRIMARY KEY(feed, seq)) WITHOUT ROWID",
+      "CREATE INDEX follow_target ON follow(target, feed, seq)",
+      "CREATE TABLE profile(feed INTEGER NOT NULL, seq INTEGER NOT NULL, name TEXT, bio TEXT,"
+          + " PRIMARY KEY(feed, seq)) WITHOUT ROWID",
+      // Full-text search over item text (rowid = item.id) and profiles (rowid = -feed.id, name in
+      // its own column). Contentless: the text lives once, in item/feed, and a row is removed by
+      // a 'delete' command with the text it was indexed with, which item.text and feed.name/bio
+      // always hold. Not contentless_delete=1: its deletes are tombstones that leave the terms in
+      // the file until a merge, where 'delete' with secure-delete removes them at once.
+      // Filled in bulk behind the 'search_mark' watermark.
+      "CREATE VIRTUAL TABLE search USING fts5(text, name, content='', tokenize='unicode61 remove_diacritics 2')",
+      // BEP-style promise to delete: remove a deleted row's terms from the index pages at once,
+      // instead of leaving them behind a delete marker until the next merge.
+      "INSERT INTO search(search, rank) VALUES('secure-delete', 1)",
+      "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+
+  private static final List<String> DROP = List.of(
+      "DROP TABLE IF EXISTS search", "DROP TABLE IF EXISTS profile", "DROP TABLE IF EXISTS follow",
+      "DROP TABLE IF EXISTS reaction", "DROP TABLE IF EXISTS edit", "DROP TABLE IF EXISTS item",
+      "DROP TABLE IF EXISTS feed", "DROP TABLE IF EXISTS meta");
+
+  private Schema() {}
+
+  /**
+   * Creates the tables if missing. Returns true when the index was empty or from an older schema
+   * and is now empty: the caller should re-ingest every stored feed.
+   */
+  static boolean createOrCheck(Connection c, String where) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      int version = 0;
+      try (ResultSet rs = s.executeQuery(
+          "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'meta'")) {
+        rs.next();
+        if (rs.getInt(1) == 1) {
+          try (ResultSet v = s.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
+            version = v.next() ? v.getInt(1) : 0;
+          }
+        }
+      }
+      if (version == VERSION) {
+        return false;
+      }
+      if (version > VERSION) {
+        throw new IllegalStateException("index " + where + " has schema version " + version
+            + ", newer than this Charkha's " + VERSION + "; use a newer Charkha or delete the file to rebuild it");
+      }
+      c.setAutoCommit(false);
+      try {
+        for (String sql : DROP) {
+          s.execute(sql);
+        }
+        for (String sql : TABLES) {
+          s.execute(sql);
+        }
+        s.execute("INSERT INTO meta(key, value) VALUES('schema_version', " + VERSION + "), ('search_mark', 0)");
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+      return true;
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package org.charkha.swarm;
+
+import bt.data.DataDescriptor;
+import bt.dht.DHTService;
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentId;
+import bt.net.InetPeer;
+import bt.net.Peer;
+import bt.runtime.Config;
+import bt.torrent.TorrentRegistry;
+import com.google.inject.Inject;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import lbms.plugins.mldht.kad.DHT;
+import lbms.plugins.mldht.kad.tasks.PeerLookupTask;
+import org.charkha.dht.DhtNode;
+
+/**
+ * bt's {@link DHTService} over our own {@link DhtNode}: BEP 5 get_peers for a torrent, then
+ * announce_peer to the nodes that gave tokens while the torrent is active. Unlike bt's
+ * MldhtService it never blocks waiting for a socket: without one there are simply no peers.
+ */
+final class MldhtPeers implements DHTService {
+  /** A lookup normally ends within seconds; this bounds a stuck one so bt's collector thread moves on. */
+  private static final long LOOKUP_LIMIT_SECONDS = 30;
+  private static final Object END = new Object();
+
+  private final DhtNode node;
+  private final TorrentRegistry torrents;
+  private final int btPort;
+
+  @Inject
+  MldhtPeers(DhtNode node, TorrentRegistry torrents, Config config) {
+    this.node = node;
+    this.torrents = torrents;
+    this.btPort = config.getAcceptorPort();
+  }
+
+  @Override
+  public Stream<Peer> getPeers(Torrent torrent) {
+    return getPeers(torrent.getTorrentId());
+  }
+
+  @Override
+  public Stream<Peer> getPeers(TorrentId torrentId) {
+    DHT dht = node.dht();
+    PeerLookupTask lookup = dht.isRunning() ? dht.createPeerLookup(torrentId.getBytes()) : null;
+    if (lookup == null) {
+      return Stream.empty(); // no active socket (yet)
+    }
+    BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    lookup.setResultHandler((k, p) -> queue.add(InetPeer.build(p.getInetAddress(), p.getPort())));
+    lookup.addListener(t -> {
+      queue.add(END);
+      if (torrents.isSupportedAndActive(torrentId)) {
+        boolean seed = torrents.getDescriptor(torrentId)
+            .map(d -> d.getDataDescriptor())
+            .map(DataDescriptor::getBitfield)
+            .map(b -> b.getPiecesIncomplete() == 0)
+            .orElse(false);
+        dht.announce(lookup, seed, btPort);
+      }
+    });
+    dht.getTaskManager().addTask(lookup);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOOKUP_LIMIT_SECONDS);
+    Spliterator<Peer> results = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.NONNULL) {
+      @Override
+      public boolean tryAdvance(Consumer<? super Peer> action) {
+        try {
+          Object next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+          if (next == null || next == END) {
+            return false;
+          }
+          action.accept((Peer) next);
+          return true;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    };
+    return StreamSupport.stream(results, false);
+  }
+
+  @Override
+  public void addNode(Peer peer) {
+    if (!peer.isPortUnknown()) {
+      node.addNode(new java.net.InetSocketAddress(peer.getInetAddress(), peer.getPort()));
+    }
+  }
+}

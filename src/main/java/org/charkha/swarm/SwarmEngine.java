@@ -1,0 +1,370 @@
+package org.charkha.swarm;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import bt.BtClientBuilder;
+import bt.magnet.MagnetUri;
+import bt.metainfo.IMetadataService;
+import bt.metainfo.Torrent;
+import bt.metainfo.TorrentId;
+import bt.net.IPeerConnectionPool;
+import bt.net.InetPeerAddress;
+import bt.runtime.BtClient;
+import bt.runtime.BtRuntime;
+import bt.runtime.BtRuntimeBuilder;
+import bt.runtime.Config;
+import com.google.inject.Module;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.charkha.dht.Bep44;
+import org.charkha.dht.DhtNode;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.Hex;
+import org.charkha.torrent.FeedTorrent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's one BitTorrent runtime (bt 1.10) and DHT node: seeds feed torrents from disk and
+ * fetches new versions by infohash. There must be one engine per process and port: bt leaks threads
+ * when runtimes are created repeatedly (bt issue #249).
+ *
+ * <pre>{@code
+ * try (SwarmEngine engine = SwarmEngine.start(SwarmConfig.builder(6881, dataDir.resolve("dht")).build())) {
+ *   engine.seed(FeedTorrent.of(log), segmentsRoot);                          // serve my feed
+ *   Optional<MutableItem> head = engine.bep44().orElseThrow().get(feed, lastSeq).join();
+ *   TorrentHandle h = engine.fetch(feed, head.get().infohash(), freshDir, List.of(), Duration.ofMinutes(2));
+ *   FeedTorrent t = h.completion().join();                                    // files under freshDir/t.name()
+ * }
+ * }</pre>
+ *
+ * <p>Extension point: BEP 10 messages (for example a "new version" push) can be added later by
+ * passing a Guice module to {@link #start(SwarmConfig, Module...)} that calls
+ * {@code ProtocolModule.extend(binder).addExtendedMessageHandler(name, handler)} and
+ * {@code ServiceModule.extend(binder).addMessagingAgent(agent)}.
+ */
+public final class SwarmEngine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(SwarmEngine.class);
+  /** Open files kept per torrent; a seeding torrent reopens segments on demand. */
+  private static final int OPEN_FILES_PER_TORRENT = 8;
+
+  private final SwarmConfig config;
+  private final DhtNode dht;
+  private final Bep44 bep44;
+  private final KnownPeers knownPeers;
+  private final ClientExecutor clientExecutor;
+  private final BtRuntime runtime;
+  private final Map<TorrentId, TorrentHandle> torrents = new ConcurrentHashMap<>();
+  private final Map<TorrentId, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
+
+  private SwarmEngine(SwarmConfig config, DhtNode dht, KnownPeers knownPeers, ClientExecutor clientExecutor,
+      BtRuntime runtime) {
+    this.config = config;
+    this.dht = dht;
+    this.bep44 = dht == null ? null : new Bep44(dht.dht());
+    this.knownPeers = knownPeers;
+    this.clientExecutor = clientExecutor;
+    this.runtime = runtime;
+  }
+
+  /**
+   * Binds the TCP listener and (if enabled) the DHT on {@code config.port()} and starts bt.
+   * {@code extensions} are extra Guice modules for bt's injector (BEP 10 messages, agents).
+   */
+  public static SwarmEngine start(SwarmConfig config, Module... extensions) {
+    InetAddress bind = config.bindAddress().orElseGet(SwarmEngine::anyAddress);
+    DhtNode dht = null;
+    if (config.dht()) {
+      dht = DhtNode.start(config.stateDir().resolve("dht"), bind, config.port(), config.publicBootstrap(),
+          config.bootstrapNodes());
+    }
+    ClientExecutor clientExecutor = new ClientExecutor(config.port());
+    KnownPeers knownPeers = new KnownPeers();
+    try {
+      BtRuntimeBuilder b = BtRuntime.builder(btConfig(config, bind))
+          .module(new SwarmModule(dht, knownPeers, clientExecutor))
+          .disableAutomaticShutdown();
+      for (Module m : extensions) {
+        b.module(m);
+      }
+      if (!config.lsd()) {
+        b.disableLocalServiceDiscovery();
+      }
+      if (!config.pex()) {
+        b.disablePeerExchange();
+      }
+      BtRuntime runtime = b.build();
+      runtime.startup();
+      SwarmEngine engine = new SwarmEngine(config, dht, knownPeers, clientExecutor, runtime);
+      engine.listen();
+      LOG.info("swarm engine on {}:{} (dht {}, lsd {}, pex {})", bind.getHostAddress(), config.port(),
+          config.dht(), config.lsd(), config.pex());
+      return engine;
+    } catch (RuntimeException e) {
+      clientExecutor.shutdownNow();
+      if (dht != null) {
+        dht.close();
+      }
+      throw e;
+    }
+  }
+
+  private static Config btConfig(SwarmConfig c, InetAddress bind) {
+    Config bt = new Config();
+    bt.setAcceptorAddress(bind); // bt's default is the first non-loopback interface, not "any"
+    bt.setAcceptorPort(c.port());
+    bt.setPeerDiscoveryInterval(c.peerDiscoveryInterval());
+    // BEP 9: peers declare the metadata size; FeedTorrent bounds a valid one (bt rejects size >= max)
+    bt.setMetadataExchangeMaxSize(FeedTorrent.MAX_INFO_SIZE + 1);
+    // 1 MB per connection by default; our largest message is a 16 KiB block (peers may ask 128 KiB)
+    bt.setNetworkBufferSize(256 * 1024);
+    bt.setMaxPeerConnectionsPerTorrent(50);
+    bt.setMaxPeerConnections(500);
+    return bt;
+  }
+
+  private static InetAddress anyAddress() {
+    try {
+      return InetAddress.getByAddress(new byte[4]);
+    } catch (UnknownHostException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private void listen() {
+    runtime.getEventSource().onPieceVerified(null, e -> {
+      TorrentHandle h = torrents.get(e.getTorrentId());
+      if (h != null) {
+        h.piecesDownloaded.incrementAndGet(); // bt fires this only for pieces received from peers
+      }
+    });
+    // bt's registry listens for this event too, and was registered first: the torrent is released
+    runtime.getEventSource().onTorrentStopped(null, e -> {
+      TorrentHandle h = torrents.remove(e.getTorrentId());
+      knownPeers.remove(e.getTorrentId());
+      CompletableFuture<Void> s = stopping.remove(e.getTorrentId());
+      if (s != null) {
+        s.complete(null);
+      }
+      if (h != null) {
+        h.failStopped();
+      }
+    });
+  }
+
+  /**
+   * Seeds {@code t} from the files already at {@code root/<t.name()>/NNNNNNNN.seg}, in place. bt
+   * hash-checks them first; the handle completes when all pieces are there (pieces that are missing
+   * or wrong are fetched from peers, like any download). Returns the running handle if this
+   * torrent is already running from the same root.
+   */
+  public TorrentHandle seed(FeedTorrent t, Path root) {
+    Torrent bt = runtime.service(IMetadataService.class).fromByteArray(t.metainfo());
+    TorrentHandle h = register(t.feed(), t.infohash(), root);
+    if (h.client != null) {
+      return h;
+    }
+    h.torrent = t;
+    start(h, new FeedClientBuilder(runtime, h).torrent(() -> bt));
+    return h;
+  }
+
+  /**
+   * Fetches the feed torrent {@code infohash} into {@code root/<FeedTorrent.name(feed)>/}: metadata
+   * by BEP 9 from peers (checked with {@link FeedTorrent#parseInfo} before any data is asked for),
+   * peers from the DHT, PEX, LSD and {@code knownPeers}. Segment files already in that directory
+   * whose hashes match are kept and not downloaded again. Never hard-link a file there that
+   * may fail its check: bt overwrites such files in place. After completion the torrent keeps seeding
+   * until stopped. If not complete within {@code timeout} it is stopped and the handle fails with a
+   * {@link TimeoutException}.
+   */
+  public TorrentHandle fetch(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
+      Duration timeout) {
+    return fetch(feed, infohash, root, knownPeers, timeout, t -> { });
+  }
+
+  /**
+   * As {@link #fetch(FeedId, byte[], Path, Collection, Duration)}, and {@code beforeData} runs once
+   * the metadata has arrived and parsed as a feed torrent, before bt opens or checks any file: the
+   * moment to place the segments already held (hard links of files whose hash matches).
+   */
+  public TorrentHandle fetch(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
+      Duration timeout, java.util.function.Consumer<FeedTorrent> beforeData) {
+    checkArgument(infohash.length == 20, "a v1 infohash is 20 bytes");
+    TorrentHandle h = register(feed, infohash, root);
+    if (h.client != null) {
+      addPeers(infohash, knownPeers);
+      return h;
+    }
+    h.beforeData = beforeData;
+    try {
+      Files.createDirectories(root.resolve(FeedTorrent.name(feed)));
+    } catch (IOException e) {
+      torrents.remove(TorrentId.fromBytes(infohash));
+      throw new UncheckedIOException(e);
+    }
+    TorrentId id = TorrentId.fromBytes(infohash);
+    this.knownPeers.add(id, knownPeers);
+    MagnetUri.Builder magnet = MagnetUri.torrentId(id);
+    knownPeers.stream().filter(a -> !a.isUnresolved()).limit(KnownPeers.MAX_PER_TORRENT)
+        .forEach(a -> magnet.peer(new InetPeerAddress(a.getAddress().getHostAddress(), a.getPort()))); // dialled at once
+    start(h, new FeedClientBuilder(runtime, h).magnet(magnet.buildUri()));
+    CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+      if (!h.completion().isDone() && handle(infohash).orElse(null) == h) {
+        LOG.info("fetch of {} {} timed out after {}: {}", feed.shortName(), h.infohashHex(), timeout, h.progress());
+        stop(infohash, new TimeoutException("fetch of " + h.infohashHex() + " not complete after " + timeout));
+      }
+    });
+    return h;
+  }
+
+  /** Adds peers to try for a running torrent (for example a follower that just announced itself). */
+  public void addPeers(byte[] infohash, Collection<InetSocketAddress> peers) {
+    TorrentId id = TorrentId.fromBytes(infohash);
+    if (torrents.containsKey(id)) {
+      knownPeers.add(id, peers);
+    }
+  }
+
+  private TorrentHandle register(FeedId feed, byte[] infohash, Path root) {
+    TorrentId id = TorrentId.fromBytes(infohash);
+    awaitStopped(id);
+    Path r = root.toAbsolutePath().normalize();
+    TorrentHandle h = torrents.computeIfAbsent(id, k -> new TorrentHandle(this, feed, infohash, r));
+    checkState(h.root().equals(r) && h.feed().equals(feed),
+        "torrent %s already runs for %s from %s", Hex.encode(infohash), h.feed().shortName(), h.root());
+    return h;
+  }
+
+  private synchronized void start(TorrentHandle h, BtClientBuilder builder) {
+    if (h.client != null) {
+      return;
+    }
+    BtClient client = builder.storage(new FeedStorage(h.root(), FeedTorrent.name(h.feed()), OPEN_FILES_PER_TORRENT)).build();
+    h.client = client;
+    ClientExecutor.STARTING.set(h::processingThread);
+    try {
+      // the handle fails on bt's torrent-stopped event, once bt has released the torrent
+      client.startAsync().whenComplete((r, e) -> {
+        if (e != null) {
+          h.fail(e);
+        }
+      });
+    } finally {
+      ClientExecutor.STARTING.remove();
+    }
+  }
+
+  /**
+   * Stops a torrent (seeding or fetching) and waits briefly until bt has released it, so the same
+   * infohash can be started again. Returns false if it was not running.
+   */
+  public boolean stop(byte[] infohash) {
+    return stop(infohash, null);
+  }
+
+  private boolean stop(byte[] infohash, Exception cause) {
+    TorrentId id = TorrentId.fromBytes(infohash);
+    TorrentHandle h = torrents.get(id);
+    if (h == null) {
+      return false;
+    }
+    stopping.computeIfAbsent(id, k -> new CompletableFuture<>());
+    h.stopCause(cause != null ? cause : new CancellationException("torrent " + h.infohashHex() + " stopped"));
+    BtClient c = h.client;
+    if (c != null) {
+      c.stop();
+    }
+    h.interruptIfWaitingForMetadata();
+    awaitStopped(id);
+    return true;
+  }
+
+  private void awaitStopped(TorrentId id) {
+    CompletableFuture<Void> s = stopping.get(id);
+    if (s == null) {
+      return;
+    }
+    try {
+      s.get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      LOG.warn("torrent {} did not stop within 5 s", id);
+      stopping.remove(id);
+      TorrentHandle h = torrents.remove(id);
+      knownPeers.remove(id);
+      if (h != null) {
+        h.failStopped();
+      }
+    }
+  }
+
+  public Optional<TorrentHandle> handle(byte[] infohash) {
+    return Optional.ofNullable(torrents.get(TorrentId.fromBytes(infohash)));
+  }
+
+  public List<TorrentHandle> torrents() {
+    return List.copyOf(torrents.values());
+  }
+
+  /** Open peer connections over all torrents. */
+  public int connectedPeers() {
+    return runtime.service(IPeerConnectionPool.class).size();
+  }
+
+  /** BEP 44 over this engine's DHT node; empty when the DHT is off. */
+  public Optional<Bep44> bep44() {
+    return Optional.ofNullable(bep44);
+  }
+
+  public Optional<DhtNode> dht() {
+    return Optional.ofNullable(dht);
+  }
+
+  public int routingTableSize() {
+    return dht == null ? 0 : dht.routingTableSize();
+  }
+
+  public SwarmConfig config() {
+    return config;
+  }
+
+  public int port() {
+    return config.port();
+  }
+
+  /** Stops every torrent, bt and the DHT (which saves its routing table). */
+  @Override
+  public void close() {
+    for (TorrentHandle h : List.copyOf(torrents.values())) {
+      BtClient c = h.client;
+      if (c != null) {
+        c.stop();
+      }
+      h.interruptIfWaitingForMetadata();
+    }
+    try {
+      runtime.shutdown();
+    } finally {
+      clientExecutor.shutdownNow();
+      if (dht != null) {
+        dht.close();
+      }
+    }
+  }
+}

@@ -1,0 +1,51 @@
+package org.charkha.swarm;
+
+import bt.dht.DHTConfig;
+import bt.dht.DHTHandshakeHandler;
+import bt.dht.DHTPeerSourceFactory;
+import bt.dht.DHTService;
+import bt.module.ProtocolModule;
+import bt.module.ServiceModule;
+import bt.protocol.handler.PortMessageHandler;
+import com.google.inject.Binder;
+import com.google.inject.Module;
+import com.google.inject.Singleton;
+import java.util.concurrent.ExecutorService;
+import org.charkha.dht.DhtNode;
+
+/**
+ * Our bindings in bt's Guice injector, in place of bt-dht's DHTModule: the DHT is our
+ * {@link DhtNode} (persistent id and table, same port as TCP), plus known-peer injection, the BEP 6
+ * allowed-fast fix and a client executor we can interrupt. Passed to bt as a custom module, so it
+ * overrides bt's standard bindings (Modules.override).
+ */
+final class SwarmModule implements Module {
+  private final DhtNode dht; // null: no DHT
+  private final KnownPeers knownPeers;
+  private final ClientExecutor clientExecutor;
+
+  SwarmModule(DhtNode dht, KnownPeers knownPeers, ClientExecutor clientExecutor) {
+    this.dht = dht;
+    this.knownPeers = knownPeers;
+    this.clientExecutor = clientExecutor;
+  }
+
+  @Override
+  public void configure(Binder binder) {
+    ServiceModule.extend(binder).addPeerSourceFactory(knownPeers);
+    ProtocolModule.extend(binder).addMessageHandler(AllowedFast.ID, new AllowedFast.Handler());
+    binder.bind(ExecutorService.class).annotatedWith(bt.module.ClientExecutor.class).toInstance(clientExecutor);
+
+    if (dht != null) {
+      // BEP 5: peers learn our DHT port from the handshake's reserved bit and the PORT message
+      DHTConfig dhtConfig = new DHTConfig();
+      dhtConfig.setListeningPort(dht.port());
+      binder.bind(DHTConfig.class).toInstance(dhtConfig);
+      binder.bind(DhtNode.class).toInstance(dht);
+      binder.bind(DHTService.class).to(MldhtPeers.class).in(Singleton.class);
+      ServiceModule.extend(binder).addPeerSourceFactory(DHTPeerSourceFactory.class);
+      ProtocolModule.extend(binder).addHandshakeHandler(DHTHandshakeHandler.class);
+      ProtocolModule.extend(binder).addMessageHandler(PortMessageHandler.PORT_ID, PortMessageHandler.class);
+    }
+  }
+}

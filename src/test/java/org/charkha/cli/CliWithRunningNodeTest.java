@@ -1,0 +1,66 @@
+package org.charkha.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.charkha.node.Node;
+import org.charkha.node.NodeInfo;
+import org.charkha.node.SwarmNetwork;
+import org.charkha.store.DataDir;
+import org.charkha.swarm.SwarmConfig;
+import org.charkha.sync.SyncEngine;
+import org.charkha.web.WebServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** While a node runs, the CLI's reads go through its API and its writes are published by it. */
+class CliWithRunningNodeTest {
+  @TempDir Path home;
+
+  private String cli(String... args) {
+    CommandLine cl = Cli.commandLine();
+    StringWriter out = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    String[] full = new String[args.length + 2];
+    full[0] = "--home";
+    full[1] = home.toString();
+    System.arraycopy(args, 0, full, 2, args.length);
+    assertEquals(0, cl.execute(full), String.join(" ", args));
+    return out.toString();
+  }
+
+  @Test
+  void cliPostIsPublishedByTheNodeAndReadBackThroughItsApi() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    DataDir data = DataDir.open(home);
+    SwarmConfig config = SwarmConfig.builder(port, home.resolve("swarm"))
+        .bindAddress(InetAddress.getLoopbackAddress()).dht(false).publicBootstrap(false).lsd(false).build();
+    try (Node node = Node.start(data, SwarmNetwork.start(config, true, Duration.ofSeconds(30)),
+        SyncEngine.Config.defaults())) {
+      WebServer web = node.startWeb(0);
+      new NodeInfo(ProcessHandle.current().pid(), port, web.getPort(), web.token()).write(home);
+      String ref = cli("post", "written by the CLI").strip().split("\\s+")[1];
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      JsonNode items;
+      do {
+        items = new ObjectMapper().readTree(cli("timeline", "--json")).get("items");
+        Thread.sleep(100);
+      } while (items.size() == 0 && System.nanoTime() < deadline);
+      assertEquals(ref, items.get(0).get("ref").asText(), "the node noticed and indexed the CLI's post");
+      assertTrue(node.own().currentItem().isPresent());
+      assertTrue(cli("status").contains("DHT nodes 0"));
+    }
+  }
+}

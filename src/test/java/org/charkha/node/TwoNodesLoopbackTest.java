@@ -1,0 +1,195 @@
+package org.charkha.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.charkha.feed.Content;
+import org.charkha.feed.Entry;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLog;
+import org.charkha.store.DataDir;
+import org.charkha.swarm.SwarmConfig;
+import org.charkha.sync.SyncEngine;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real nodes in one JVM on 127.0.0.1: real bt, real files, the push extension; no DHT (mldht
+ * cannot run on loopback, so the first item is handed over as a DHT get would). The multi-host
+ * scenarios with the DHT are in test-swarm/.
+ */
+class TwoNodesLoopbackTest {
+  @TempDir Path tmp;
+  private final List<Node> nodes = new ArrayList<>();
+
+  @AfterEach
+  void stopNodes() {
+    nodes.forEach(Node::close);
+  }
+
+  private record Started(Node node, int port) {
+    InetSocketAddress address() {
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    }
+  }
+
+  private Started start(String name) throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    DataDir data = DataDir.open(tmp.resolve(name));
+    SwarmConfig config = SwarmConfig.builder(port, data.home().resolve("swarm"))
+        .bindAddress(InetAddress.getLoopbackAddress())
+        .dht(false).publicBootstrap(false).lsd(false).pex(true)
+        .peerDiscoveryInterval(Duration.ofSeconds(1))
+        .build();
+    SyncEngine.Config sync = new SyncEngine.Config(Duration.ofHours(1), Duration.ofHours(1),
+        Duration.ofSeconds(60), Duration.ofSeconds(1));
+    Node node = Node.start(data, SwarmNetwork.start(config, true, Duration.ofSeconds(60)), sync);
+    nodes.add(node);
+    return new Started(node, port);
+  }
+
+  private static FeedLog held(Node node, FeedId feed) throws Exception {
+    return node.data().feed(feed).load().orElse(FeedLog.empty(feed));
+  }
+
+  private static boolean holdsText(Node node, FeedId feed, String text) throws Exception {
+    for (Entry e : held(node, feed).entries()) {
+      if (e.content() instanceof Content.Post p && p.text().equals(text)) {
+        return true;
+      }
+      if (e.content() instanceof Content.Edit ed && ed.text().equals(text)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  private static BooleanSupplier holds(Node node, FeedId feed, String text) {
+    return () -> {
+      try {
+        return holdsText(node, feed, text);
+      } catch (Exception e) {
+        return false;
+      }
+    };
+  }
+
+  @Test
+  void followerSeesPostsEditsAndDeletesAndLosesDeletedBytes() throws Exception {
+    Started author = start("author");
+    Started follower = start("follower");
+    FeedId a = author.node().own().feed();
+    OwnFeed.Published hello = author.node().own().append(new Content.Post("hello from the author"));
+    author.node().checkOwnFeed();
+    follower.node().own().append(new Content.Follow(a));
+    follower.node().checkOwnFeed();
+    // What a DHT get would return, with the author as a known peer.
+    follower.node().sync().offer(author.node().own().currentItem().orElseThrow(), List.of(author.address()));
+    await("the follower holds the first post", Duration.ofSeconds(30), holds(follower.node(), a, "hello from the author"));
+
+    // Later versions arrive by push over the open connection, with no DHT and no polling.
+    author.node().own().append(new Content.Post("second post"));
+    author.node().checkOwnFeed();
+    await("the pushed second post arrives", Duration.ofSeconds(30), holds(follower.node(), a, "second post"));
+
+    author.node().own().append(new Content.Edit(hello.entry().seq(), "hello, edited"));
+    author.node().checkOwnFeed();
+    await("the edit arrives", Duration.ofSeconds(30), holds(follower.node(), a, "hello, edited"));
+
+    author.node().own().append(new Content.Delete(hello.entry().seq()));
+    author.node().checkOwnFeed();
+    await("the delete arrives", Duration.ofSeconds(30),
+        () -> {
+          try {
+            return held(follower.node(), a).entry(hello.entry().seq()).isRedacted();
+          } catch (Exception e) {
+            return false;
+          }
+        });
+    Path feedDir = follower.node().data().feed(a).dir();
+    await("no file of the follower holds the deleted text", Duration.ofSeconds(20),
+        () -> !anyFileContains(feedDir, "hello from the author") && !anyFileContains(feedDir, "hello, edited"));
+    assertTrue(holdsText(follower.node(), a, "second post"));
+    assertEquals(Optional.of(author.node().own().currentItem().orElseThrow().seq()),
+        follower.node().data().feed(a).readItem().map(i -> i.seq()));
+  }
+
+  @Test
+  void aThirdNodeGetsTheWholeFeedFromAFollowerAfterTheAuthorStops() throws Exception {
+    Started author = start("author");
+    Started follower = start("follower");
+    FeedId a = author.node().own().feed();
+    for (int i = 0; i < 400; i++) {
+      author.node().own().append(new Content.Post("post " + i + " " + "x".repeat(200)));
+    }
+    author.node().checkOwnFeed();
+    var item = author.node().own().currentItem().orElseThrow();
+    follower.node().own().append(new Content.Follow(a));
+    follower.node().checkOwnFeed();
+    follower.node().sync().offer(item, List.of(author.address()));
+    await("the follower holds all 400 posts", Duration.ofSeconds(60), () -> {
+      try {
+        return held(follower.node(), a).size() == 400;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    author.node().close();
+    nodes.remove(author.node());
+
+    Started third = start("third");
+    third.node().own().append(new Content.Follow(a));
+    third.node().checkOwnFeed();
+    third.node().sync().offer(item, List.of(follower.address()));
+    await("the third node holds all 400 posts from the follower alone", Duration.ofSeconds(60), () -> {
+      try {
+        return held(third.node(), a).size() == 400;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    assertFalse(third.node().sync().status().get(0).rejected() != null,
+        "no rejection: " + third.node().sync().status());
+  }
+
+  private static boolean anyFileContains(Path dir, String text) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        if (new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(text)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package org.charkha.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import org.charkha.bencode.BencodeException;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.Identity;
+import org.charkha.feed.Limits;
+import org.charkha.torrent.FeedTorrent;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two engines in one JVM on 127.0.0.1, no DHT, no LSD: the follower finds the author through a
+ * known peer only, as it would after learning the author's address.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SwarmEngineTest {
+  @TempDir static Path tmp;
+  static SwarmEngine author;
+  static SwarmEngine follower;
+  static FeedId feed = Identity.generate().feed();
+  static Random random = new Random(42);
+
+  @BeforeAll
+  static void startEngines() throws IOException {
+    author = SwarmEngine.start(loopback(freePort(), tmp.resolve("a-state")));
+    follower = SwarmEngine.start(loopback(freePort(), tmp.resolve("b-state")));
+  }
+
+  @AfterAll
+  static void stopEngines() {
+    if (follower != null) {
+      follower.close();
+    }
+    if (author != null) {
+      author.close();
+    }
+  }
+
+  static SwarmConfig loopback(int port, Path state) {
+    return SwarmConfig.builder(port, state).bindAddress(InetAddress.getLoopbackAddress())
+        .dht(false).publicBootstrap(false).lsd(false).pex(false)
+        .peerDiscoveryInterval(Duration.ofSeconds(1)).build();
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  static List<InetSocketAddress> authorAddress() {
+    return List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), author.port()));
+  }
+
+  static byte[] randomBytes(int n) {
+    byte[] b = new byte[n];
+    random.nextBytes(b);
+    return b;
+  }
+
+  static void write(Path root, FeedTorrent t, List<byte[]> pieces) throws IOException {
+    Path dir = Files.createDirectories(root.resolve(t.name()));
+    for (int i = 0; i < pieces.size(); i++) {
+      Files.write(dir.resolve(FeedTorrent.fileName(i)), pieces.get(i));
+    }
+  }
+
+  static void assertSameFiles(Path expectedRoot, Path actualRoot, FeedTorrent t) throws IOException {
+    for (int i = 0; i < t.pieceCount(); i++) {
+      String f = FeedTorrent.fileName(i);
+      assertArrayEquals(Files.readAllBytes(expectedRoot.resolve(t.name()).resolve(f)),
+          Files.readAllBytes(actualRoot.resolve(t.name()).resolve(f)), f);
+    }
+  }
+
+  @Test
+  void followerFetchesFeedByMagnetThenOnlyTheChangedSegmentsOfTheNextVersion() throws Exception {
+    List<byte[]> v1 = new ArrayList<>(List.of(randomBytes(Limits.SEGMENT_SIZE), randomBytes(Limits.SEGMENT_SIZE),
+        randomBytes(5000)));
+    FeedTorrent t1 = FeedTorrent.ofPieces(feed, v1);
+    Path authorV1 = tmp.resolve("author-v1");
+    write(authorV1, t1, v1);
+    author.seed(t1, authorV1).completion().get(10, TimeUnit.SECONDS);
+
+    long start = System.nanoTime();
+    Path followerV1 = tmp.resolve("follower-v1");
+    TorrentHandle h1 = follower.fetch(feed, t1.infohash(), followerV1, authorAddress(), Duration.ofSeconds(30));
+    FeedTorrent got = h1.completion().get(30, TimeUnit.SECONDS);
+    System.out.printf("v1 fetched in %d ms: %s%n", (System.nanoTime() - start) / 1_000_000, h1.progress());
+    assertArrayEquals(t1.infohash(), got.infohash());
+    assertSameFiles(authorV1, followerV1, t1);
+    assertEquals(3, h1.progress().piecesDownloaded());
+    assertTrue(h1.isRunning(), "a fetched torrent keeps seeding");
+
+    // v2: the last segment grew to full size and one new segment follows
+    List<byte[]> v2 = new ArrayList<>(v1);
+    byte[] grown = new byte[Limits.SEGMENT_SIZE];
+    System.arraycopy(v1.get(2), 0, grown, 0, 5000);
+    System.arraycopy(randomBytes(Limits.SEGMENT_SIZE - 5000), 0, grown, 5000, Limits.SEGMENT_SIZE - 5000);
+    v2.set(2, grown);
+    v2.add(randomBytes(1234));
+    FeedTorrent t2 = FeedTorrent.ofPieces(feed, v2);
+    Path authorV2 = tmp.resolve("author-v2");
+    write(authorV2, t2, v2);
+    author.seed(t2, authorV2).completion().get(10, TimeUnit.SECONDS);
+
+    // the follower hard-links its unchanged segments into a fresh directory, then fetches
+    Path followerV2 = tmp.resolve("follower-v2");
+    Path dir2 = Files.createDirectories(followerV2.resolve(t2.name()));
+    for (int i = 0; i < 2; i++) {
+      Files.createLink(dir2.resolve(FeedTorrent.fileName(i)), followerV1.resolve(t1.name()).resolve(FeedTorrent.fileName(i)));
+    }
+    start = System.nanoTime();
+    TorrentHandle h2 = follower.fetch(feed, t2.infohash(), followerV2, authorAddress(), Duration.ofSeconds(30));
+    h2.completion().get(30, TimeUnit.SECONDS);
+    System.out.printf("v2 fetched in %d ms: %s%n", (System.nanoTime() - start) / 1_000_000, h2.progress());
+    assertSameFiles(authorV2, followerV2, t2);
+    assertEquals(2, h2.progress().piecesDownloaded(), "only the grown and the new segment travel");
+    assertTrue(h2.progress().bytesDownloaded() < 2L * Limits.SEGMENT_SIZE + 1234 + 16 * 1024,
+        "downloaded " + h2.progress().bytesDownloaded());
+
+    h1.stop();
+    assertFalse(h1.isRunning());
+    assertTrue(follower.handle(t1.infohash()).isEmpty());
+  }
+
+  @Test
+  void metadataThatIsNotThisFeedsTorrentIsRejectedBeforeAnyData() throws Exception {
+    List<byte[]> pieces = List.of(randomBytes(3000));
+    FeedTorrent t = FeedTorrent.ofPieces(feed, pieces);
+    Path authorRoot = tmp.resolve("author-other");
+    write(authorRoot, t, pieces);
+    author.seed(t, authorRoot).completion().get(10, TimeUnit.SECONDS);
+
+    // the follower believes this infohash belongs to another feed: the name does not match
+    FeedId other = Identity.generate().feed();
+    Path root = tmp.resolve("follower-other");
+    TorrentHandle h = follower.fetch(other, t.infohash(), root, authorAddress(), Duration.ofSeconds(20));
+    CompletionException e = assertThrows(CompletionException.class, () -> h.completion().join());
+    assertInstanceOf(BencodeException.class, e.getCause());
+    try (var files = Files.list(root.resolve(FeedTorrent.name(other)))) {
+      assertEquals(0, files.count());
+    }
+    assertFalse(Files.exists(root.resolve(t.name())), "no file of the rejected torrent was created");
+    author.stop(t.infohash());
+  }
+
+  @Test
+  void fetchWithNoPeersTimesOutAndCanBeRetried() throws Exception {
+    byte[] nobodyHasIt = randomBytes(20);
+    Path root = tmp.resolve("follower-none");
+    TorrentHandle h = follower.fetch(feed, nobodyHasIt, root, List.of(), Duration.ofMillis(500));
+    CompletionException e = assertThrows(CompletionException.class, () -> h.completion().join());
+    assertInstanceOf(java.util.concurrent.TimeoutException.class, e.getCause());
+    // the stop released bt's registry (and its thread blocked on metadata), so the same infohash can start again
+    TorrentHandle again = follower.fetch(feed, nobodyHasIt, root, List.of(), Duration.ofSeconds(30));
+    assertTrue(again != h);
+    assertTrue(follower.stop(nobodyHasIt));
+    assertTrue(follower.handle(nobodyHasIt).isEmpty());
+  }
+}
