@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.charkha.feed.FeedId;
-import org.charkha.feed.Hex;
 import org.charkha.feed.Identity;
 
 /**
