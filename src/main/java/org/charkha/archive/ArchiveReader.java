@@ -106,7 +106,8 @@ public final class ArchiveReader {
   private static Long parseInstant(String s) {
     try {
       return Instant.parse(s).toEpochMilli();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) {
+      // ArithmeticException: a year like +999999999 parses but has no epoch millisecond
       return null;
     }
   }
@@ -114,7 +115,7 @@ public final class ArchiveReader {
   private static Long parseTwitterDate(String s) {
     try {
       return ZonedDateTime.parse(s, TWITTER_DATE).toInstant().toEpochMilli();
-    } catch (DateTimeParseException e) {
+    } catch (DateTimeParseException | ArithmeticException e) {
       return null;
     }
   }

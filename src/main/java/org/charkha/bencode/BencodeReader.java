@@ -86,16 +86,20 @@ public final class BencodeReader {
       pos++;
     }
     int digitsStart = pos;
+    // Accumulate negatively, as Long.parseLong does, so that Long.MIN_VALUE (which the writer
+    // emits for a signed 64-bit field) reads back instead of counting as an overflow.
+    long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
+    long multmin = limit / 10;
     long value = 0;
     while (peek() != 'e') {
       int c = buf[pos] - '0';
       if (c < 0 || c > 9) {
         throw error("bad digit in integer");
       }
-      if (value > (Long.MAX_VALUE - c) / 10) {
+      if (value < multmin || value * 10 < limit + c) {
         throw error("integer overflows 64 bits");
       }
-      value = value * 10 + c;
+      value = value * 10 - c;
       pos++;
     }
     int digits = pos - digitsStart;
@@ -106,7 +110,7 @@ public final class BencodeReader {
       throw error("integer is not canonical (leading zero or -0)");
     }
     pos++;
-    return negative ? -value : value;
+    return negative ? value : -value;
   }
 
   /** Reads a string's header and returns the offset of its first byte; the cursor moves past it. */

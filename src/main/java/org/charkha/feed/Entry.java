@@ -91,7 +91,8 @@ public final class Entry {
     byte[] bodyHash = null;
     byte[] prev = null;
     long seq = -1;
-    long ts = Long.MIN_VALUE;
+    long ts = 0;
+    boolean hasTs = false; // any signed 64-bit value is a valid t (0002), so no sentinel value
     String type = null;
     String k = null;
     while ((k = r.nextKey(k)) != null) {
@@ -99,13 +100,16 @@ public final class Entry {
         case "b" -> bodyHash = r.readBytes(HASH_SIZE, "body hash");
         case "p" -> prev = r.readBytes(HASH_SIZE, "previous entry hash");
         case "s" -> seq = r.readLong();
-        case "t" -> ts = r.readLong();
+        case "t" -> {
+          ts = r.readLong();
+          hasTs = true;
+        }
         case "y" -> type = r.readUtf8(MAX_TYPE, "entry type");
         default -> throw r.error("unknown key '" + k + "' in entry head");
       }
     }
     int headEnd = r.position();
-    if (bodyHash == null || prev == null || seq < 0 || ts == Long.MIN_VALUE || type == null) {
+    if (bodyHash == null || prev == null || seq < 0 || !hasTs || type == null) {
       throw r.error("entry head needs b, p, s (non-negative), t and y");
     }
     if (r.nextKey("h") != null) {

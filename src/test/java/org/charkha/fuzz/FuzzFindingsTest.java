@@ -2,6 +2,7 @@ package org.charkha.fuzz;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.charkha.bencode.Bencode;
 import org.charkha.bencode.BencodeException;
+import org.charkha.archive.ArchiveReader;
+import org.charkha.archive.ArchiveReport;
+import org.charkha.feed.Content;
+import org.charkha.feed.FeedLog;
+import org.charkha.feed.FeedVerifier;
+import java.util.Map;
 import org.charkha.feed.TestFeeds;
 import org.charkha.store.DataDir;
 import org.charkha.store.FeedStore;
@@ -32,6 +39,31 @@ class FuzzFindingsTest {
     assertTrue(e.getMessage().contains("not valid UTF-8"), e.getMessage());
     byte[] utf8Key = "d2:\u00c3\u00a9i1ee".getBytes(ISO_8859_1); // "é" in UTF-8
     assertArrayEquals(utf8Key, Bencode.encode(Bencode.decode(utf8Key)));
+  }
+
+  @Test
+  void anEntryTheOwnerCanSignWithAnyTimestampEveryFollowerCanVerify() throws Exception {
+    // Found by FeedWriterFuzzTest: the writer encoded Long.MIN_VALUE as i-9223372036854775808e but
+    // the reader called it an overflow, so one entry made the whole feed unverifiable, even for its owner.
+    for (long ts : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1, -1, 0, Long.MAX_VALUE}) {
+      FeedLog log = FeedLog.empty(TestFeeds.alice().feed());
+      log.append(TestFeeds.alice(), new Content.Post("when?"), ts);
+      assertEquals(ts, FeedVerifier.verify(log.feed(), log.pieces()).entry(0).timestamp());
+    }
+    assertEquals(Long.MIN_VALUE, Bencode.decode("i-9223372036854775808e".getBytes(ISO_8859_1)));
+    assertThrows(BencodeException.class, () -> Bencode.decode("i-9223372036854775809e".getBytes(ISO_8859_1)));
+    assertThrows(BencodeException.class, () -> Bencode.decode("i9223372036854775808e".getBytes(ISO_8859_1)));
+  }
+
+  @Test
+  void anArchiveDateBeyondTheMillisecondRangeIsSkippedNotACrash() throws Exception {
+    // Instant.parse accepts years up to 1,000,000,000, whose epoch milliseconds overflow a long.
+    Path outbox = home.resolve("outbox.json");
+    Files.writeString(outbox, "{\"orderedItems\": [{\"type\": \"Create\", \"object\": {\"type\": \"Note\", "
+        + "\"id\": \"1\", \"content\": \"far future\", \"published\": \"+999999999-01-01T00:00:00Z\"}}]}");
+    ArchiveReport report = ArchiveReader.read(outbox);
+    assertEquals(0, report.posts().size());
+    assertEquals(Map.of("no readable date", 1), report.skipped());
   }
 
   @Test
