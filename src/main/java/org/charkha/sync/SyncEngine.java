@@ -85,6 +85,7 @@ public final class SyncEngine implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private volatile MutableItem ownItem;
   private volatile byte[] ownSeeding;
+  private FeedTorrent ownTorrent; // guarded by this
 
   public SyncEngine(DataDir data, OwnFeed own, FeedNetwork net, Config config) {
     this.data = data;
@@ -142,10 +143,12 @@ public final class SyncEngine implements AutoCloseable {
         l.onNewItem(ownItem);
       }
       mentionRepliedFeeds(current);
+      List<Entry> changedEntries = changedEntries(ownTorrent, torrent, current);
       for (Listener l : listeners) {
-        l.onVerified(own.feed(), current.entries(), current);
+        l.onVerified(own.feed(), changedEntries, current);
       }
     }
+    ownTorrent = torrent;
     announce(ownItem);
     if (previous != null) {
       stopLater(previous);
