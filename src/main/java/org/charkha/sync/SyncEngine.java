@@ -58,6 +58,8 @@ public final class SyncEngine implements AutoCloseable {
     void onMention(FeedId target, MutableItem ownItem);
   }
 
+  /** Downloads that found no peer are retried this many times, with growing delays, before the next poll. */
+  private static final int MAX_RETRIES = 4;
   /** Feeds fetched only because they replied to the own feed: at most this many at once. */
   private static final int MAX_REPLY_SOURCES = 256;
 
@@ -338,6 +340,7 @@ public final class SyncEngine implements AutoCloseable {
     FeedNetwork.Transfer transfer;
     byte[] seeding;
     FeedTorrent heldTorrent;
+    int retries;
     String state = "resolving";
     String rejected;
     boolean equivocation;
@@ -477,7 +480,8 @@ public final class SyncEngine implements AutoCloseable {
           failure = "rejected seq " + item.seq() + ": " + e.reason() + ": " + e.getMessage();
           if (e.reason() == FeedVerificationException.Reason.EQUIVOCATION) {
             synchronized (this) {
-              equivocation = true;
+              equivocation = true; // stays: a key that signed two histories is never trusted again
+              rejected = failure;
             }
           }
         } catch (IOException | RuntimeException e) {
@@ -519,6 +523,17 @@ public final class SyncEngine implements AutoCloseable {
       pending = null;
       if (next != null && (heldItem == null || next.seq() > heldItem.seq())) {
         startFetch(next, pendingPeers);
+        return;
+      }
+      if (failure != null && failure.startsWith("download") && retries < MAX_RETRIES) {
+        // Nobody served it in time: try again soon rather than at the next poll. A version that
+        // failed verification is not retried (it would fail again).
+        long delay = Math.min(config.pollInterval().toMillis(), 2_000L << retries);
+        retries++;
+        List<InetSocketAddress> again = List.copyOf(peers);
+        scheduler.schedule(() -> offer(item, again), delay, TimeUnit.MILLISECONDS);
+      } else if (failure == null) {
+        retries = 0;
       }
     }
 
