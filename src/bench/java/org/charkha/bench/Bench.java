@@ -246,6 +246,8 @@ public final class Bench {
       CountDownLatch done = new CountDownLatch(1);
       long[] fetched = follower.watchDownload(pub.torrent().infohash(), done);
       author.node.checkOwnFeed();
+      // Handed over as a DHT get would: this figure is the transfer, figure 4 is the push.
+      follower.node.sync().offer(pub.item(), List.of(author.address()));
       size++;
       long t1 = follower.awaitIndexed(a, size, Duration.ofMinutes(2));
       done.await(10, TimeUnit.SECONDS);
@@ -271,26 +273,41 @@ public final class Bench {
       followers.add(catchUp(lb, "follower-10k-" + i, author, a, author.node.own().log().size()));
     }
     List<Double> samples = new ArrayList<>();
-    List<Double> perPostMedian = new ArrayList<>();
+    List<Integer> peersBefore = new ArrayList<>();
+    int missed = 0;
     long size = author.node.own().log().size();
     int posts = Math.max(5, 2 * runs);
     for (int p = 0; p < posts; p++) {
       Thread.sleep(500);
+      peersBefore.add(author.node.peers());
       long t0 = System.nanoTime();
-      author.node.own().append(new Content.Post("propagation test " + p));
+      OwnFeed.Published pub = author.node.own().append(new Content.Post("propagation test " + p));
       author.node.checkOwnFeed();
       size++;
-      List<Double> these = new ArrayList<>();
       for (Loopback.Peer f : followers) {
-        these.add((f.awaitIndexed(a, size, Duration.ofMinutes(1)) - t0) / 1e9);
+        try {
+          samples.add((f.awaitIndexed(a, size, Duration.ofSeconds(6)) - t0) / 1e9);
+        } catch (IllegalStateException notDelivered) {
+          // Not pushed within 6 s: counted, then handed over as a DHT poll would, to go on.
+          missed++;
+          f.node.sync().offer(pub.item(), List.of(author.address()));
+          f.awaitIndexed(a, size, Duration.ofMinutes(1));
+        }
       }
-      samples.addAll(these);
-      perPostMedian.add(Stats.of(these).median());
+    }
+    int total = posts * followers.size();
+    notes.add("4: author's connected peers before each post: " + peersBefore + "; not delivered by push within 6 s: "
+        + missed + " of " + total + ".");
+    if (samples.isEmpty()) {
+      rows.add(new Row("4", String.format("Propagation: post → 3 followers' timelines (push), %d posts", posts),
+          "no post arrived by push within 6 s (" + missed + "/" + total + ")", "—", "—", "median ≤ 1 s", "miss"));
+      return;
     }
     Stats s = Stats.of(samples);
     rows.add(new Row("4", String.format("Propagation: post → 3 followers' timelines (push), %d posts", posts),
-        String.format("median %.3f s, worst %.3f s (best %.3f, n=%d)", s.median(), s.max(), s.min(), s.n()),
-        "—", "—", "median ≤ 1 s", s.median() <= 1.0 ? "pass" : "miss"));
+        String.format("median %.3f s, worst %.3f s (best %.3f, n=%d); %d/%d not pushed in 6 s", s.median(), s.max(),
+            s.min(), s.n(), missed, total),
+        "—", "—", "median ≤ 1 s", s.median() <= 1.0 && missed == 0 ? "pass" : "miss"));
   }
 
   private static Stats libtorrent(Loopback.Peer author) throws Exception {
