@@ -108,6 +108,15 @@ public final class FeedStore {
     return pieces;
   }
 
+  /** Reads segment file {@code i} of the version at {@code root}. */
+  public byte[] readPiece(Path root, int i) throws IOException {
+    Path f = root.resolve(FeedTorrent.name(feed)).resolve(FeedTorrent.fileName(i));
+    if (Files.size(f) > org.charkha.feed.Limits.SEGMENT_SIZE) {
+      throw new IOException(f + " is larger than a segment");
+    }
+    return Files.readAllBytes(f);
+  }
+
   /** Loads and verifies the current version; empty if none is stored. */
   public Optional<FeedLog> load() throws IOException, FeedVerificationException {
     if (currentVersion().isEmpty()) {

@@ -450,8 +450,12 @@ public final class SyncEngine implements AutoCloseable {
             previousTorrent = heldTorrent;
             previousItem = heldItem;
           }
-          List<byte[]> pieces = store.readPieces(staging);
-          verified = FeedVerifier.verify(feed, pieces, previous);
+          // Only pieces whose hash changed are read and checked; the rest are the held segments.
+          List<byte[]> pieces = new ArrayList<>(torrent.pieceCount());
+          for (int i = 0; i < torrent.pieceCount(); i++) {
+            pieces.add(samePiece(previousTorrent, torrent, i) && previous != null ? null : store.readPiece(staging, i));
+          }
+          verified = FeedVerifier.verify(feed, pieces, previous, i -> samePiece(previousTorrent, torrent, i));
           changed = changedEntries(previousTorrent, torrent, verified);
           store.commit(item.seq(), staging); // in place: the download goes on seeding as it is
           store.writeItem(item);
@@ -562,6 +566,10 @@ public final class SyncEngine implements AutoCloseable {
         net.stop(seeding);
       }
     }
+  }
+
+  static boolean samePiece(FeedTorrent previous, FeedTorrent next, int i) {
+    return previous != null && i < previous.pieceCount() && Arrays.equals(previous.pieceHash(i), next.pieceHash(i));
   }
 
   /** Entries of every segment whose piece hash differs from the previous version's. */
