@@ -3,13 +3,11 @@ package org.charkha.cli;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.URI;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.List;
 import org.charkha.node.NodeInfo;
 import org.charkha.web.AppService;
@@ -20,7 +18,6 @@ import org.charkha.web.AppService;
  */
 final class NodeClient implements AppService {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final NodeInfo info;
 
   NodeClient(NodeInfo info) {
@@ -28,25 +25,30 @@ final class NodeClient implements AppService {
   }
 
   private <T> T get(String path, JavaType type) {
-    HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + info.webPort() + "/api" + path))
-        .header("X-Charkha-Token", info.token())
-        .timeout(Duration.ofSeconds(30))
-        .GET().build();
+    // HttpURLConnection: java.net.http's client costs a few hundred ms of class loading per CLI run.
     try {
-      HttpResponse<byte[]> res = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
-      if (res.statusCode() != 200) {
-        String error = JSON.readTree(res.body()).path("error").asText("HTTP " + res.statusCode());
-        if (res.statusCode() == 404) {
+      var url = new URL("http://127.0.0.1:" + info.webPort() + "/api" + path);
+      HttpURLConnection c = (HttpURLConnection) url.openConnection();
+      c.setConnectTimeout(2_000);
+      c.setReadTimeout(30_000);
+      c.setRequestProperty("X-Charkha-Token", info.token());
+      int status = c.getResponseCode();
+      if (status != 200) {
+        byte[] body;
+        try (InputStream err = c.getErrorStream()) {
+          body = err == null ? new byte[0] : err.readAllBytes();
+        }
+        String error = body.length == 0 ? "HTTP " + status : JSON.readTree(body).path("error").asText("HTTP " + status);
+        if (status == 404) {
           throw new java.util.NoSuchElementException(error);
         }
-        throw res.statusCode() == 400 ? new IllegalArgumentException(error) : new IllegalStateException(error);
+        throw status == 400 ? new IllegalArgumentException(error) : new IllegalStateException(error);
       }
-      return JSON.readValue(res.body(), type);
+      try (InputStream in = c.getInputStream()) {
+        return JSON.readValue(in, type);
+      }
     } catch (IOException e) {
       throw new IllegalStateException("the running node (pid " + info.pid() + ") did not answer: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
     }
   }
 

@@ -35,6 +35,11 @@ public final class FeedLog {
     return feed;
   }
 
+  /** An independent copy: segments are immutable, so this copies only the list. */
+  public FeedLog copy() {
+    return new FeedLog(feed, segments);
+  }
+
   public List<Segment> segments() {
     return Collections.unmodifiableList(segments);
   }

@@ -37,6 +37,17 @@ public final class FeedVerifier {
    * different entry for a sequence number already held (equivocation). Redacted bodies are fine.
    */
   public static FeedLog verify(FeedId feed, List<byte[]> pieces, FeedLog held) throws FeedVerificationException {
+    return verify(feed, pieces, held, i -> false);
+  }
+
+  /**
+   * As {@link #verify(FeedId, List, FeedLog)}, where a null piece {@code i} for which
+   * {@code sameAsHeld} is true stands for the held version's segment {@code i}: the caller has
+   * checked that its SHA-1 equals the held piece's, so it is reused without parsing or signature
+   * checks. An update then costs what changed, not the whole feed.
+   */
+  public static FeedLog verify(FeedId feed, List<byte[]> pieces, FeedLog held, java.util.function.IntPredicate sameAsHeld)
+      throws FeedVerificationException {
     if (held != null && !held.feed().equals(feed)) {
       throw new IllegalArgumentException("held log is of feed " + held.feed().shortName() + ", not " + feed.shortName());
     }
@@ -48,10 +59,21 @@ public final class FeedVerifier {
           prefix(feed) + pieces.size() + " segments, more than " + Limits.MAX_SEGMENTS);
     }
     List<Segment> segments = new ArrayList<>(pieces.size());
+    List<Segment> fresh = new ArrayList<>();
     for (int i = 0; i < pieces.size(); i++) {
-      segments.add(parsePiece(feed, i, pieces.get(i), i == pieces.size() - 1));
+      byte[] piece = pieces.get(i);
+      if (piece == null) {
+        if (held == null || i >= held.segments().size() || !sameAsHeld.test(i)) {
+          throw new IllegalArgumentException("piece " + i + " is missing and not the same as a held one");
+        }
+        segments.add(held.segments().get(i));
+      } else {
+        Segment s = parsePiece(feed, i, piece, i == pieces.size() - 1);
+        segments.add(s);
+        fresh.add(s);
+      }
     }
-    checkSignatures(feed, segments);
+    checkSignatures(feed, fresh);
     checkChain(feed, segments);
     FeedLog log = FeedLog.ofVerified(feed, segments);
     if (held != null) {
@@ -91,7 +113,7 @@ public final class FeedVerifier {
     int bad = range.filter(i -> !segments.get(i).signatureValid()).findFirst().orElse(-1);
     if (bad >= 0) {
       throw new FeedVerificationException(BAD_SIGNATURE,
-          prefix(feed) + "segment " + bad + ": signature does not verify");
+          prefix(feed) + "segment " + segments.get(bad).index() + ": signature does not verify");
     }
   }
 

@@ -60,14 +60,23 @@ public final class Node implements AutoCloseable {
     if (index.needsRebuild()) {
       Reindex.run(data, index);
     }
+    Relayer relayer = new Relayer(own);
     sync.addListener((feed, changed, log) -> {
       index.ingest(feed, changed);
+      try {
+        if (relayer.onVerified(feed, changed, log)) {
+          node.checkOwnFeed();
+        }
+      } catch (IOException | RuntimeException e) {
+        Node.log.warn("could not carry replies from {}: {}", feed.shortName(), e.toString());
+      }
       node.app.changed();
     });
     if (network instanceof SwarmNetwork swarm) {
       // Push: new items go out on the feed's connections; received ones are offered to sync.
       sync.addItemListener(swarm.push()::publish);
-      swarm.push().onItem((item, from) -> sync.offer(item, java.util.List.of(from)));
+      sync.addMentionListener(swarm.push()::mention);
+      swarm.push().onItem((item, from, via) -> sync.offer(item, java.util.List.of(from), via));
     }
     sync.start();
     node.publishedVersion = own.store().currentVersion().orElse(-1);

@@ -25,6 +25,8 @@ public final class OwnFeed {
   private final Identity identity;
   private final FeedStore store;
   private final LongSupplier clock;
+  private FeedLog cached; // the verified log of cachedVersion; guarded by this
+  private long cachedVersion = -1;
 
   public OwnFeed(DataDir data, Identity identity, LongSupplier clock) {
     this.data = data;
@@ -49,13 +51,29 @@ public final class OwnFeed {
     return store;
   }
 
-  /** The current log (empty before the first entry). */
+  /**
+   * The current log (empty before the first entry). Loaded and verified from disk once per stored
+   * version: a node appending many entries does not re-read its whole feed for each.
+   */
   public FeedLog log() throws IOException {
-    try {
-      return store.load().orElseGet(() -> FeedLog.empty(feed()));
-    } catch (FeedVerificationException e) {
-      throw new IOException("own feed on disk does not verify: " + e.getMessage(), e);
+    return copyOf(current());
+  }
+
+  private synchronized FeedLog current() throws IOException {
+    long version = store.currentVersion().orElse(0);
+    if (cached == null || cachedVersion != version) {
+      try {
+        cached = store.load().orElseGet(() -> FeedLog.empty(feed()));
+        cachedVersion = version;
+      } catch (FeedVerificationException e) {
+        throw new IOException("own feed on disk does not verify: " + e.getMessage(), e);
+      }
     }
+    return cached;
+  }
+
+  private static FeedLog copyOf(FeedLog log) {
+    return log.copy();
   }
 
   /** The result of one append: the entry, the new version's torrent and its signed item. */
@@ -86,6 +104,15 @@ public final class OwnFeed {
   }
 
   private Published writeAndSign(FeedLog log, Entry entry) throws IOException {
+    Published p = writeAndSignUncached(log, entry);
+    synchronized (this) {
+      cached = log.copy();
+      cachedVersion = p.item().seq();
+    }
+    return p;
+  }
+
+  private Published writeAndSignUncached(FeedLog log, Entry entry) throws IOException {
     long version = store.currentVersion().orElse(0) + 1;
     Optional<MutableItem> held = store.readItem();
     if (held.isPresent() && held.get().seq() >= version) {

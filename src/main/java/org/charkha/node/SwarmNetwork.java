@@ -84,6 +84,12 @@ public final class SwarmNetwork implements FeedNetwork, AutoCloseable {
   }
 
   @Override
+  public void seed(FeedTorrent torrent, Path root, Collection<InetSocketAddress> peers) {
+    seed(torrent, root);
+    engine.addPeers(torrent.infohash(), peers);
+  }
+
+  @Override
   public void stop(byte[] infohash) {
     engine.stop(infohash);
     push.unmapTorrent(infohash);

@@ -34,7 +34,8 @@ import org.charkha.torrent.FeedTorrent;
  *   v&lt;seq&gt;/&lt;torrent name&gt;/00000000.seg ...   a complete version, laid out as its torrent
  *   current -> v&lt;seq&gt;                          symlink, swapped atomically by rename
  *   item                                         the latest signed BEP 44 item held (bencoded)
- *   incoming-&lt;seq&gt;/                              a version being downloaded (not yet verified)
+ *   v&lt;seq&gt; above current                        a version being downloaded (not yet verified)
+ *   incoming-&lt;seq&gt;/                              the own feed's next version while it is written
  * </pre>
  *
  * A new version hard-links every segment file that did not change, so versions share storage and
@@ -110,6 +111,15 @@ public final class FeedStore {
     return pieces;
   }
 
+  /** Reads segment file {@code i} of the version at {@code root}. */
+  public byte[] readPiece(Path root, int i) throws IOException {
+    Path f = root.resolve(FeedTorrent.name(feed)).resolve(FeedTorrent.fileName(i));
+    if (Files.size(f) > org.charkha.feed.Limits.SEGMENT_SIZE) {
+      throw new IOException(f + " is larger than a segment");
+    }
+    return Files.readAllBytes(f);
+  }
+
   /** Loads and verifies the current version; empty if none is stored. */
   public Optional<FeedLog> load() throws IOException, FeedVerificationException {
     if (currentVersion().isEmpty()) {
@@ -171,7 +181,7 @@ public final class FeedStore {
    * it complete and never writes to it (a piece that verifies is not downloaded).
    */
   public Path stageDownload(long version, FeedTorrent torrent) throws IOException {
-    Path staging = dir.resolve("incoming-" + version);
+    Path staging = downloadRoot(version);
     Path content = staging.resolve(torrent.name());
     Files.createDirectories(content);
     if (exists()) {
@@ -187,6 +197,14 @@ public final class FeedStore {
       }
     }
     return staging;
+  }
+
+  /**
+   * Where version {@code version} is downloaded: its own version directory, so that after it
+   * verifies it becomes current in place and bt goes on seeding it without a restart.
+   */
+  public Path downloadRoot(long version) {
+    return versionRoot(version);
   }
 
   /** Makes a downloaded and verified staging directory the current version. */
@@ -206,8 +224,8 @@ public final class FeedStore {
   }
 
   /**
-   * Removes every version directory except the current one and {@code keep}, and staging
-   * directories at or below the current version (left by a crash or a rejected download).
+   * Removes every version and staging directory at or below the current version except the
+   * current one and {@code keep} (left by a crash, a rejected download or an older version).
    */
   public void prune(long... keep) throws IOException {
     OptionalLong current = currentVersion();
@@ -220,9 +238,9 @@ public final class FeedStore {
           continue;
         }
         long v = Long.parseLong(name.substring(isVersion ? 1 : "incoming-".length()));
-        // A staging directory above the current version may be a download in progress.
-        boolean kept = (isVersion && current.isPresent() && current.getAsLong() == v)
-            || (isStaging && (current.isEmpty() || v > current.getAsLong()))
+        // A directory above the current version may be a download in progress.
+        boolean kept = (current.isPresent() && current.getAsLong() == v && isVersion)
+            || current.isEmpty() || v > current.getAsLong()
             || (isVersion && Arrays.stream(keep).anyMatch(k -> k == v));
         if (!kept) {
           deleteTree(p);

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.charkha.dht.MutableItem;
 import org.charkha.feed.FeedId;
@@ -35,7 +34,12 @@ public final class PushAgent {
   private final Map<ConnectionKey, Long> sentSeq = new ConcurrentHashMap<>();
   private final Map<ConnectionKey, Integer> received = new ConcurrentHashMap<>();
   private final Set<ConnectionKey> capable = ConcurrentHashMap.newKeySet();
-  private volatile BiConsumer<MutableItem, InetSocketAddress> receiver = (item, from) -> { };
+  /** The listening port each peer announced (BEP 10 'p'): where to reach it for its own torrents. */
+  private final Map<ConnectionKey, Integer> listenPorts = new ConcurrentHashMap<>();
+  /** Items of other feeds that reply to a feed: sent on that feed's connections too. */
+  private final Map<FeedId, Map<FeedId, MutableItem>> mentions = new ConcurrentHashMap<>();
+  private final Map<ConnectionKey, Map<FeedId, Long>> sentMentions = new ConcurrentHashMap<>();
+  private volatile Receiver receiver = (item, from, via) -> { };
   private volatile boolean enabled = true;
 
   /** The Guice module that puts this agent and the {@code charkha_item} message into a bt runtime. */
@@ -47,8 +51,25 @@ public final class PushAgent {
   }
 
   /** Where verified incoming items go. */
-  public void onItem(BiConsumer<MutableItem, InetSocketAddress> receiver) {
+  public interface Receiver {
+    /**
+     * @param via the feed whose torrent the item arrived on: the item's own feed, or another feed
+     *     that the item's feed replied to (a mention)
+     */
+    void onItem(MutableItem item, InetSocketAddress from, FeedId via);
+  }
+
+  public void onItem(Receiver receiver) {
     this.receiver = receiver;
+  }
+
+  /**
+   * Also sends {@code item} (of the feed that replied) on the connections of {@code target}'s
+   * torrents, so that target's author learns of the reply through the swarm they share.
+   */
+  public void mention(FeedId target, MutableItem item) {
+    mentions.computeIfAbsent(target, k -> new ConcurrentHashMap<>())
+        .merge(item.feed(), item, (old, now) -> now.seq() > old.seq() ? now : old);
   }
 
   public void setEnabled(boolean enabled) {
@@ -64,6 +85,8 @@ public final class PushAgent {
     TorrentId id = TorrentId.fromBytes(infohash);
     feedOfTorrent.remove(id);
     sentSeq.keySet().removeIf(k -> k.getTorrentId().equals(id));
+    sentMentions.keySet().removeIf(k -> k.getTorrentId().equals(id));
+    listenPorts.keySet().removeIf(k -> k.getTorrentId().equals(id));
     received.keySet().removeIf(k -> k.getTorrentId().equals(id));
     capable.removeIf(k -> k.getTorrentId().equals(id));
   }
@@ -78,6 +101,14 @@ public final class PushAgent {
     if (handshake.getSupportedMessageTypes().contains(ItemMessage.EXTENSION_NAME)) {
       capable.add(context.getConnectionKey());
     }
+    log.debug("extended handshake from {} on {}: {}", context.getConnectionKey().getPeer().getInetAddress(),
+        context.getTorrentId(), handshake.getSupportedMessageTypes());
+    if (handshake.getPort() != null) {
+      long p = handshake.getPort().getValue().longValue();
+      if (p > 0 && p < 65536) {
+        listenPorts.put(context.getConnectionKey(), (int) p);
+      }
+    }
   }
 
   @Consumes
@@ -87,7 +118,9 @@ public final class PushAgent {
     if (!enabled || count > MAX_ITEMS_PER_CONNECTION) {
       return;
     }
-    InetSocketAddress from = new InetSocketAddress(key.getPeer().getInetAddress(), key.getRemotePort());
+    // An incoming connection's remote port is ephemeral; the peer's own torrents listen on 'p'.
+    InetSocketAddress from = new InetSocketAddress(key.getPeer().getInetAddress(),
+        listenPorts.getOrDefault(key, key.getRemotePort()));
     if (push.payload() == null) {
       log.debug("oversized push message from {} ignored", from);
       return;
@@ -99,14 +132,16 @@ public final class PushAgent {
       log.debug("invalid push message from {}: {}", from, e.getMessage());
       return;
     }
-    FeedId expected = feedOfTorrent.get(context.getTorrentId());
-    if (expected == null || !expected.equals(item.feed())) {
-      log.debug("push for {} on a torrent of another feed from {} ignored", item.feed().shortName(), from);
+    FeedId via = feedOfTorrent.get(context.getTorrentId());
+    if (via == null) {
+      log.debug("push for {} on an unknown torrent from {} ignored", item.feed().shortName(), from);
       return;
     }
-    // The sender has it: never send it back.
-    sentSeq.merge(key, item.seq(), Math::max);
-    receiver.accept(item, from);
+    if (via.equals(item.feed())) {
+      sentSeq.merge(key, item.seq(), Math::max); // the sender has it: never send it back
+    }
+    log.debug("received {} seq {} via {} from {}", item.feed().shortName(), item.seq(), via.shortName(), from);
+    receiver.onItem(item, from, via);
   }
 
   @Produces
@@ -119,21 +154,38 @@ public final class PushAgent {
       return;
     }
     FeedId feed = feedOfTorrent.get(context.getTorrentId());
-    MutableItem item = feed == null ? null : latest.get(feed);
-    if (item == null) {
+    if (feed == null) {
       return;
     }
+    MutableItem item = latest.get(feed);
     Long sent = sentSeq.get(key);
-    if (sent != null && sent >= item.seq()) {
+    if (item != null && (sent == null || sent < item.seq())) {
+      sentSeq.put(key, item.seq());
+      log.debug("push {} seq {} to {}", item.feed().shortName(), item.seq(), key.getPeer().getInetAddress());
+      out.accept(new ItemPush(ItemMessage.encode(item)));
+      return; // one message per call; bt calls produce again
+    }
+    Map<FeedId, MutableItem> replies = mentions.get(feed);
+    if (replies == null) {
       return;
     }
-    sentSeq.put(key, item.seq());
-    out.accept(new ItemPush(ItemMessage.encode(item)));
+    Map<FeedId, Long> sentHere = sentMentions.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
+    for (MutableItem m : replies.values()) {
+      Long s = sentHere.get(m.feed());
+      if (s == null || s < m.seq()) {
+        sentHere.put(m.feed(), m.seq());
+        log.debug("push reply notice {} seq {} on {}'s swarm", m.feed().shortName(), m.seq(), feed.shortName());
+        out.accept(new ItemPush(ItemMessage.encode(m)));
+        return;
+      }
+    }
   }
 
   /** Forgets a closed connection's bookkeeping. */
   public void disconnected(ConnectionKey key) {
     sentSeq.remove(key);
+    sentMentions.remove(key);
+    listenPorts.remove(key);
     received.remove(key);
     capable.remove(key);
   }

@@ -136,6 +136,8 @@ public final class SwarmEngine implements AutoCloseable {
     bt.setNetworkBufferSize(256 * 1024);
     bt.setMaxPeerConnectionsPerTorrent(50);
     bt.setMaxPeerConnections(500);
+    // Holders of a feed stay connected while idle: those connections carry the push message.
+    bt.setPeerConnectionInactivityThreshold(java.time.Duration.ofMinutes(30));
     return bt;
   }
 

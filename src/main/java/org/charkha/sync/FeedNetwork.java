@@ -32,6 +32,14 @@ public interface FeedNetwork {
   /** Seeds a complete version from {@code root/<torrent name>/}. */
   void seed(FeedTorrent torrent, Path root);
 
+  /**
+   * Seeds and also connects to {@code peers} (who hold the feed too): a connection between
+   * holders of a feed is where push messages for its next version travel.
+   */
+  default void seed(FeedTorrent torrent, Path root, Collection<InetSocketAddress> peers) {
+    seed(torrent, root);
+  }
+
   void stop(byte[] infohash);
 
   /** A running download. */

@@ -19,7 +19,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.charkha.dht.MutableItem;
+import org.charkha.feed.Content;
 import org.charkha.feed.Entry;
+import org.charkha.feed.EntryRef;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLog;
 import org.charkha.feed.FeedVerificationException;
@@ -51,6 +53,16 @@ public final class SyncEngine implements AutoCloseable {
     void onNewItem(MutableItem item);
   }
 
+  /** Told when the own feed's new version replies to {@code target}, so its author can learn of it. */
+  public interface MentionListener {
+    void onMention(FeedId target, MutableItem ownItem);
+  }
+
+  /** Downloads that found no peer are retried this many times, with growing delays, before the next poll. */
+  private static final int MAX_RETRIES = 4;
+  /** Feeds fetched only because they replied to the own feed: at most this many at once. */
+  private static final int MAX_REPLY_SOURCES = 256;
+
   /**
    * @param oldVersionGrace how long an older version keeps seeding after a new one, so the push
    *     for the new version can still travel on its connections
@@ -68,10 +80,14 @@ public final class SyncEngine implements AutoCloseable {
   private final Config config;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final List<ItemListener> itemListeners = new CopyOnWriteArrayList<>();
+  private final List<MentionListener> mentionListeners = new CopyOnWriteArrayList<>();
+  private final Map<FeedId, Tracked> replySources = new ConcurrentHashMap<>();
+  private long ownPublishedSize = -1;
   private final Map<FeedId, Tracked> tracked = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
   private volatile MutableItem ownItem;
   private volatile byte[] ownSeeding;
+  private FeedTorrent ownTorrent; // guarded by this
 
   public SyncEngine(DataDir data, OwnFeed own, FeedNetwork net, Config config) {
     this.data = data;
@@ -91,6 +107,10 @@ public final class SyncEngine implements AutoCloseable {
 
   public void addItemListener(ItemListener l) {
     itemListeners.add(l);
+  }
+
+  public void addMentionListener(MentionListener l) {
+    mentionListeners.add(l);
   }
 
   /** Publishes the own feed and starts following every feed the own log follows. */
@@ -124,13 +144,35 @@ public final class SyncEngine implements AutoCloseable {
       for (ItemListener l : itemListeners) {
         l.onNewItem(ownItem);
       }
+      mentionRepliedFeeds(current);
+      List<Entry> changedEntries = changedEntries(ownTorrent, torrent, current);
       for (Listener l : listeners) {
-        l.onVerified(own.feed(), current.entries(), current);
+        l.onVerified(own.feed(), changedEntries, current);
       }
     }
+    ownTorrent = torrent;
     announce(ownItem);
     if (previous != null) {
       stopLater(previous);
+    }
+  }
+
+  /** Tells mention listeners about every other feed that the own feed's new entries reply to. */
+  private void mentionRepliedFeeds(FeedLog current) {
+    long from = ownPublishedSize < 0 ? Math.max(0, current.size() - 50) : ownPublishedSize;
+    ownPublishedSize = current.size();
+    java.util.Set<FeedId> targets = new java.util.HashSet<>();
+    for (long seq = from; seq < current.size(); seq++) {
+      Content c = current.entry(seq).content();
+      EntryRef on = c instanceof Content.Comment cm ? cm.on() : c instanceof Content.Reaction r ? r.on() : null;
+      if (on != null && !on.feed().equals(own.feed())) {
+        targets.add(on.feed());
+      }
+    }
+    for (FeedId target : targets) {
+      for (MentionListener l : mentionListeners) {
+        l.onMention(target, ownItem);
+      }
     }
   }
 
@@ -147,8 +189,11 @@ public final class SyncEngine implements AutoCloseable {
       return;
     }
     tracked.computeIfAbsent(feed, f -> {
-      Tracked t = new Tracked(f, data.feed(f));
-      t.loadHeld();
+      Tracked reused = replySources.remove(f);
+      Tracked t = reused != null ? reused : new Tracked(f, data.feed(f));
+      if (reused == null) {
+        t.loadHeld();
+      }
       long poll = config.pollInterval().toMillis();
       t.poll = scheduler.scheduleWithFixedDelay(() -> poll(t), 0, poll, TimeUnit.MILLISECONDS);
       return t;
@@ -169,9 +214,36 @@ public final class SyncEngine implements AutoCloseable {
 
   /** An item learned from a push message or anywhere else; ignored unless it is newer and verifies. */
   public void offer(MutableItem item, Collection<InetSocketAddress> from) {
+    offer(item, from, item.feed());
+  }
+
+  /**
+   * As {@link #offer(MutableItem, Collection)}, for an item that arrived in the swarm of feed
+   * {@code via}. An item of a feed not followed that arrives in the own feed's swarm is a reply
+   * notice: that feed is fetched (not followed), so its comments on the own feed can be verified
+   * and carried on.
+   */
+  public void offer(MutableItem item, Collection<InetSocketAddress> from, FeedId via) {
     Tracked t = tracked.get(item.feed());
     if (t != null) {
       t.offer(item, from);
+      return;
+    }
+    if (via != null && via.equals(own.feed()) && !item.feed().equals(own.feed())) {
+      Tracked r = replySources.get(item.feed());
+      if (r == null) {
+        if (replySources.size() >= MAX_REPLY_SOURCES) {
+          log.debug("reply notice from {} dropped: {} reply sources already", item.feed().shortName(), MAX_REPLY_SOURCES);
+          return;
+        }
+        r = replySources.computeIfAbsent(item.feed(), f -> {
+          Tracked n = new Tracked(f, data.feed(f));
+          n.loadHeld();
+          n.state = "replies only";
+          return n;
+        });
+      }
+      r.offer(item, from);
     }
   }
 
@@ -247,6 +319,9 @@ public final class SyncEngine implements AutoCloseable {
     for (Tracked t : tracked.values()) {
       t.stop();
     }
+    for (Tracked t : replySources.values()) {
+      t.stop();
+    }
   }
 
   /** One followed feed's state. Guarded by its own monitor. */
@@ -260,9 +335,12 @@ public final class SyncEngine implements AutoCloseable {
     MutableItem fetching;
     MutableItem pending;
     List<InetSocketAddress> pendingPeers = List.of();
+    /** Peers seen holding this feed (bounded): re-seeding connects to them. */
+    final java.util.LinkedHashSet<InetSocketAddress> peers = new java.util.LinkedHashSet<>();
     FeedNetwork.Transfer transfer;
     byte[] seeding;
     FeedTorrent heldTorrent;
+    int retries;
     String state = "resolving";
     String rejected;
     boolean equivocation;
@@ -298,6 +376,12 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     synchronized void offer(MutableItem item, Collection<InetSocketAddress> from) {
+      for (InetSocketAddress a : from) {
+        if (peers.size() >= 16) {
+          peers.remove(peers.iterator().next());
+        }
+        peers.add(a);
+      }
       if (heldItem != null && item.seq() <= heldItem.seq()) {
         if (item.seq() < heldItem.seq()) {
           log.debug("feed {}: ignoring older item seq {} (hold {})", feed.shortName(), item.seq(), heldItem.seq());
@@ -327,7 +411,7 @@ public final class SyncEngine implements AutoCloseable {
       }
       fetching = item;
       state = "downloading";
-      Path staging = store.dir().resolve("incoming-" + item.seq());
+      Path staging = store.downloadRoot(item.seq());
       try {
         Files.createDirectories(store.dir());
         deleteQuietly(staging);
@@ -366,11 +450,14 @@ public final class SyncEngine implements AutoCloseable {
             previousTorrent = heldTorrent;
             previousItem = heldItem;
           }
-          List<byte[]> pieces = store.readPieces(staging);
-          verified = FeedVerifier.verify(feed, pieces, previous);
+          // Only pieces whose hash changed are read and checked; the rest are the held segments.
+          List<byte[]> pieces = new ArrayList<>(torrent.pieceCount());
+          for (int i = 0; i < torrent.pieceCount(); i++) {
+            pieces.add(samePiece(previousTorrent, torrent, i) && previous != null ? null : store.readPiece(staging, i));
+          }
+          verified = FeedVerifier.verify(feed, pieces, previous, i -> samePiece(previousTorrent, torrent, i));
           changed = changedEntries(previousTorrent, torrent, verified);
-          net.stop(torrent.infohash()); // the staging directory is about to move
-          store.commit(item.seq(), staging);
+          store.commit(item.seq(), staging); // in place: the download goes on seeding as it is
           store.writeItem(item);
           byte[] oldSeed;
           synchronized (this) {
@@ -382,7 +469,6 @@ public final class SyncEngine implements AutoCloseable {
             lastUpdate = System.currentTimeMillis();
             rejected = null;
           }
-          net.seed(torrent, store.currentRoot());
           if (oldSeed != null && !Arrays.equals(oldSeed, torrent.infohash())) {
             // The old version keeps seeding (for the push) a little longer; its files go after.
             long oldVersion = previousItem == null ? -1 : previousItem.seq();
@@ -398,7 +484,8 @@ public final class SyncEngine implements AutoCloseable {
           failure = "rejected seq " + item.seq() + ": " + e.reason() + ": " + e.getMessage();
           if (e.reason() == FeedVerificationException.Reason.EQUIVOCATION) {
             synchronized (this) {
-              equivocation = true;
+              equivocation = true; // stays: a key that signed two histories is never trusted again
+              rejected = failure;
             }
           }
         } catch (IOException | RuntimeException e) {
@@ -440,6 +527,17 @@ public final class SyncEngine implements AutoCloseable {
       pending = null;
       if (next != null && (heldItem == null || next.seq() > heldItem.seq())) {
         startFetch(next, pendingPeers);
+        return;
+      }
+      if (failure != null && failure.startsWith("download") && retries < MAX_RETRIES) {
+        // Nobody served it in time: try again soon rather than at the next poll. A version that
+        // failed verification is not retried (it would fail again).
+        long delay = Math.min(config.pollInterval().toMillis(), 2_000L << retries);
+        retries++;
+        List<InetSocketAddress> again = List.copyOf(peers);
+        scheduler.schedule(() -> offer(item, again), delay, TimeUnit.MILLISECONDS);
+      } else if (failure == null) {
+        retries = 0;
       }
     }
 
@@ -468,6 +566,10 @@ public final class SyncEngine implements AutoCloseable {
         net.stop(seeding);
       }
     }
+  }
+
+  static boolean samePiece(FeedTorrent previous, FeedTorrent next, int i) {
+    return previous != null && i < previous.pieceCount() && Arrays.equals(previous.pieceHash(i), next.pieceHash(i));
   }
 
   /** Entries of every segment whose piece hash differs from the previous version's. */

@@ -152,7 +152,7 @@ public final class IndexIngestBenchmark {
   }
 
   /** Posts of about 200 bytes: 'common' in half of them, the rest from a 50,000-word vocabulary. */
-  private static List<Entry> posts(SplittableRandom rnd, int n, long firstTs, long step, int feedNo) {
+  static List<Entry> posts(SplittableRandom rnd, int n, long firstTs, long step, int feedNo) {
     List<Entry> out = new ArrayList<>(n);
     byte[] prev = new byte[32];
     StringBuilder sb = new StringBuilder(256);
@@ -171,7 +171,7 @@ public final class IndexIngestBenchmark {
     return out;
   }
 
-  private static String word(int n) {
+  static String word(int n) {
     String syll = "kalomirentusavipedo";
     StringBuilder sb = new StringBuilder();
     do {
@@ -181,7 +181,7 @@ public final class IndexIngestBenchmark {
     return sb.toString();
   }
 
-  private static FeedId randomFeed(SplittableRandom rnd) {
+  static FeedId randomFeed(SplittableRandom rnd) {
     byte[] key = new byte[32];
     for (int i = 0; i < 32; i++) {
       key[i] = (byte) rnd.nextInt(256);

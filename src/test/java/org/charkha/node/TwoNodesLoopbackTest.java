@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.charkha.feed.Content;
 import org.charkha.feed.Entry;
+import org.charkha.feed.EntryRef;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLog;
 import org.charkha.store.DataDir;
@@ -191,5 +192,38 @@ class TwoNodesLoopbackTest {
     } catch (IOException e) {
       return true;
     }
+  }
+
+  @Test
+  void aCommentFromSomeoneTheFollowerDoesNotFollowReachesThemThroughTheAuthor() throws Exception {
+    Started author = start("author");
+    Started follower = start("follower");
+    Started commenter = start("commenter");
+    FeedId a = author.node().own().feed();
+    OwnFeed.Published post = author.node().own().append(new Content.Post("what do you think?"));
+    author.node().checkOwnFeed();
+    var item = author.node().own().currentItem().orElseThrow();
+    for (Started s : List.of(follower, commenter)) {
+      s.node().own().append(new Content.Follow(a));
+      s.node().checkOwnFeed();
+      s.node().sync().offer(item, List.of(author.address()));
+    }
+    await("both hold the post", Duration.ofSeconds(30), () -> {
+      try {
+        return held(follower.node(), a).size() == 1 && held(commenter.node(), a).size() == 1;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+
+    EntryRef on = EntryRef.parse(a + "/" + post.entry().seq());
+    commenter.node().app().comment(on.toString(), "spin your own thread");
+    await("the follower's thread shows the commenter's reply, carried by the author", Duration.ofSeconds(60), () ->
+        follower.node().index().thread(on)
+            .map(t -> t.root().replies().stream().anyMatch(r -> r.item().text().orElse("").equals("spin your own thread")
+                && r.item().author().equals(commenter.node().own().feed())))
+            .orElse(false));
+    assertFalse(follower.node().sync().followed().contains(commenter.node().own().feed()),
+        "the follower never followed the commenter");
   }
 }

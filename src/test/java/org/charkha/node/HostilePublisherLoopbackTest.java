@@ -1,0 +1,177 @@
+package org.charkha.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.charkha.dht.MutableItem;
+import org.charkha.feed.Content;
+import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLog;
+import org.charkha.feed.Identity;
+import org.charkha.store.DataDir;
+import org.charkha.store.FeedStore;
+import org.charkha.swarm.SwarmConfig;
+import org.charkha.swarm.SwarmEngine;
+import org.charkha.sync.FeedStatus;
+import org.charkha.sync.SyncEngine;
+import org.charkha.torrent.FeedTorrent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A follower facing a publisher that holds the author's key and misbehaves (a stolen key, or an
+ * author running two devices that forked): every bad version is rejected with its reason, shown in
+ * status, and the last good version stays held and served.
+ */
+class HostilePublisherLoopbackTest {
+  @TempDir Path tmp;
+  private final List<AutoCloseable> closers = new ArrayList<>();
+  private Node author;
+  private Node follower;
+  private SwarmEngine rogue;
+  private InetSocketAddress rogueAddress;
+  private Identity key;
+  private FeedId feed;
+
+  private static int freePort() throws Exception {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  private SwarmConfig config(int port, Path state) {
+    return SwarmConfig.builder(port, state).bindAddress(InetAddress.getLoopbackAddress()).dht(false)
+        .publicBootstrap(false).lsd(false).peerDiscoveryInterval(Duration.ofSeconds(1)).build();
+  }
+
+  private Node node(String name) throws Exception {
+    DataDir data = DataDir.open(tmp.resolve(name));
+    Node n = Node.start(data, SwarmNetwork.start(config(freePort(), data.home().resolve("swarm")), true,
+        Duration.ofSeconds(20)), new SyncEngine.Config(Duration.ofHours(1), Duration.ofHours(1),
+        Duration.ofSeconds(20), Duration.ofSeconds(1)));
+    closers.add(n);
+    return n;
+  }
+
+  @BeforeEach
+  void authorAndFollowerAgreeOnTwoEntries() throws Exception {
+    author = node("author");
+    follower = node("follower");
+    key = author.data().identity();
+    feed = key.feed();
+    author.own().append(new Content.Post("entry zero"));
+    author.own().append(new Content.Post("entry one"));
+    author.checkOwnFeed();
+    follower.own().append(new Content.Follow(feed));
+    follower.checkOwnFeed();
+    int authorPort = ((SwarmNetwork) networkOf(author)).engine().port();
+    follower.sync().offer(author.own().currentItem().orElseThrow(),
+        List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), authorPort)));
+    await("the follower holds both entries", () -> heldSize() == 2);
+    int roguePort = freePort();
+    rogue = SwarmEngine.start(config(roguePort, tmp.resolve("rogue-swarm")));
+    closers.add(rogue);
+    rogueAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), roguePort);
+  }
+
+  @AfterEach
+  void close() throws Exception {
+    for (int i = closers.size() - 1; i >= 0; i--) {
+      closers.get(i).close();
+    }
+  }
+
+  private static org.charkha.sync.FeedNetwork networkOf(Node n) throws Exception {
+    var f = Node.class.getDeclaredField("network");
+    f.setAccessible(true);
+    return (org.charkha.sync.FeedNetwork) f.get(n);
+  }
+
+  private long heldSize() {
+    try {
+      return follower.data().feed(feed).load().map(FeedLog::size).orElse(0L);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  private FeedStatus status() {
+    return follower.sync().status().stream().filter(s -> s.feed().equals(feed)).findFirst().orElseThrow();
+  }
+
+  /** The rogue signs and seeds {@code log} as version {@code seq} and pushes its item to the follower. */
+  private void rogueOffers(FeedLog log, long seq) throws Exception {
+    DataDir store = DataDir.open(tmp.resolve("rogue-" + seq));
+    FeedStore fs = store.feed(feed);
+    Path root = fs.writeVersion(seq, log);
+    FeedTorrent torrent = FeedTorrent.of(log);
+    rogue.seed(torrent, root);
+    follower.sync().offer(MutableItem.signInfohash(key, feed, seq, torrent.infohash()), List.of(rogueAddress));
+  }
+
+  @Test
+  void equivocationIsRejectedFlaggedAndTheGoodVersionStays() throws Exception {
+    FeedLog fork = FeedLog.empty(feed);
+    fork.append(key, new Content.Post("entry zero"), author.own().log().entry(0).timestamp());
+    fork.append(key, new Content.Post("a different entry one"), 5);
+    fork.append(key, new Content.Post("entry two"), 6);
+    assertEquals(author.own().log().entry(0).hash().length, fork.entry(0).hash().length);
+    rogueOffers(fork, 10);
+    await("the fork is rejected as equivocation", () -> status().equivocation());
+    assertTrue(status().rejected().contains("EQUIVOCATION"), status().rejected());
+    assertEquals(2, heldSize(), "the good version stays");
+    assertEquals("entry one", ((Content.Post) follower.data().feed(feed).load().orElseThrow().entry(1).content()).text());
+    assertTrue(follower.app().profile(feed.toString()).equivocation(), "the UI warns on the feed's profile");
+  }
+
+  @Test
+  void aShorterVersionWithAHigherSeqIsRejectedAsRollback() throws Exception {
+    FeedLog shorter = FeedLog.empty(feed);
+    shorter.append(key, author.own().log().entry(0).content(), author.own().log().entry(0).timestamp());
+    rogueOffers(shorter, 11);
+    await("the rollback is rejected", () -> status().rejected() != null);
+    assertTrue(status().rejected().contains("ROLLBACK"), status().rejected());
+    assertEquals(2, heldSize());
+  }
+
+  @Test
+  void anItemPointingAtATorrentNobodyServesTimesOutAndChangesNothing() throws Exception {
+    follower.sync().offer(MutableItem.signInfohash(key, feed, 12, new byte[20]), List.of(rogueAddress));
+    await("the download gives up", () -> status().rejected() != null);
+    assertTrue(status().rejected().contains("timed out") || status().rejected().contains("failed"), status().rejected());
+    assertEquals(2, heldSize());
+    assertEquals(2, status().heldSeq() >= 0 ? heldSize() : -1);
+  }
+
+  @Test
+  void anOlderItemIsIgnored() throws Exception {
+    long held = status().heldSeq();
+    FeedLog any = FeedLog.empty(feed);
+    any.append(key, new Content.Post("stale"), 1);
+    rogueOffers(any, held - 1);
+    Thread.sleep(1500);
+    assertEquals(held, status().heldSeq());
+    assertEquals(null, status().rejected());
+    assertEquals(2, heldSize());
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      Thread.sleep(100);
+    }
+  }
+}
