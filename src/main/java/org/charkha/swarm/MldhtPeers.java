@@ -18,6 +18,8 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import lbms.plugins.mldht.kad.DHT;
+import lbms.plugins.mldht.kad.Database;
+import lbms.plugins.mldht.kad.Key;
 import lbms.plugins.mldht.kad.tasks.PeerLookupTask;
 import org.charkha.dht.DhtNode;
 
@@ -25,6 +27,8 @@ import org.charkha.dht.DhtNode;
  * bt's {@link DHTService} over our own {@link DhtNode}: BEP 5 get_peers for a torrent, then
  * announce_peer to the nodes that gave tokens while the torrent is active. Unlike bt's
  * MldhtService it never blocks waiting for a socket: without one there are simply no peers.
+ * Peers that announced to this very node come first: a lookup never asks its own node, and in a
+ * small swarm our node is often one of the few closest to the infohash.
  */
 final class MldhtPeers implements DHTService {
   /** A lookup normally ends within seconds; this bounds a stuck one so bt's collector thread moves on. */
@@ -55,6 +59,12 @@ final class MldhtPeers implements DHTService {
       return Stream.empty(); // no active socket (yet)
     }
     BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    // BEP 5 get_peers goes to other nodes only; announces stored here would otherwise never be seen
+    Database.PeersSeeds local = dht.getDatabase().getData().get(new Key(torrentId.getBytes()));
+    if (local != null) {
+      Stream.concat(local.seeds().stream(), local.peers().stream())
+          .forEach(p -> queue.add(InetPeer.build(p.getInetAddress(), p.getPort())));
+    }
     lookup.setResultHandler((k, p) -> queue.add(InetPeer.build(p.getInetAddress(), p.getPort())));
     lookup.addListener(t -> {
       queue.add(END);
