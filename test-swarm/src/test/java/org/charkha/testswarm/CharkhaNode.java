@@ -82,7 +82,11 @@ final class CharkhaNode {
 
   /** Starts (or starts again) the node with the configured arguments, without waiting. */
   CharkhaNode launch() {
-    host.start(host.charkha(runArgs.toArray(String[]::new)));
+    if (runs == 0) {
+      host.start(host.charkha(runArgs.toArray(String[]::new)));
+    } else {
+      host.process().restart(); // same process record: its lines of every run stay for awaitRunning and the log checks
+    }
     runs++;
     return this;
   }
