@@ -210,6 +210,7 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   private void poll(Tracked t) {
+    t.supersedeIfStuck();
     long above = t.knownSeq();
     net.resolve(t.feed, above).whenComplete((item, err) -> {
       if (err != null) {
@@ -312,9 +313,25 @@ public final class SyncEngine implements AutoCloseable {
           pending = item;
           pendingPeers = List.copyOf(from);
         }
+        supersedeIfStuck();
         return;
       }
       startFetch(item, from);
+    }
+
+    /**
+     * Drops the fetch of an older version that has no piece yet once a newer one is known; finish()
+     * then starts the newer one. Nobody may ever serve the older version again: the author and the
+     * followers seed only their current version (the author re-seeds only that after a restart), so
+     * the fetch would otherwise hold back every newer version until the download timeout. A fetch
+     * with pieces keeps going: it is nearly done, and the newer one starts right after it.
+     */
+    synchronized void supersedeIfStuck() {
+      if (fetching != null && pending != null && transfer != null && transfer.progress() == 0) {
+        log.info("feed {}: seq {} is known, dropping the unfinished fetch of seq {}", feed.shortName(),
+            pending.seq(), fetching.seq());
+        transfer.cancel(); // completes the transfer exceptionally: complete() and finish() run as for a failure
+      }
     }
 
     private void startFetch(MutableItem item, Collection<InetSocketAddress> from) {
