@@ -62,6 +62,9 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
+  /** DHT gets of one feed that may run at once (mldht ends a task after 2 min at the latest). */
+  private static final int MAX_GETS_PER_FEED = 2;
+
   private final DataDir data;
   private final OwnFeed own;
   private final FeedNetwork net;
@@ -211,8 +214,18 @@ public final class SyncEngine implements AutoCloseable {
 
   private void poll(Tracked t) {
     t.supersedeIfStuck();
+    // At most two DHT gets per feed at a time. A get lasts until every queried node answered or timed
+    // out (10 s each in mldht), and mldht runs 7 tasks at once and queues the rest: a new get every
+    // poll interval while the network was cut off piled up, and after the heal the node's own puts
+    // and gets waited behind minutes of stale ones (test-swarm PartitionSwarmIT). The second slot
+    // keeps one slow get (a dropped packet) from delaying the next poll.
+    if (t.resolving.incrementAndGet() > MAX_GETS_PER_FEED) {
+      t.resolving.decrementAndGet();
+      return;
+    }
     long above = t.knownSeq();
     net.resolve(t.feed, above).whenComplete((item, err) -> {
+      t.resolving.decrementAndGet();
       if (err != null) {
         log.debug("DHT get for {} failed: {}", t.feed.shortName(), err.toString());
       } else {
@@ -255,6 +268,8 @@ public final class SyncEngine implements AutoCloseable {
     final FeedId feed;
     final FeedStore store;
     ScheduledFuture<?> poll;
+    /** DHT gets of this feed in flight. */
+    final java.util.concurrent.atomic.AtomicInteger resolving = new java.util.concurrent.atomic.AtomicInteger();
     FeedLog held;
     MutableItem heldItem;
     MutableItem known;
