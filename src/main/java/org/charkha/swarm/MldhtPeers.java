@@ -9,15 +9,21 @@ import bt.net.Peer;
 import bt.runtime.Config;
 import bt.torrent.TorrentRegistry;
 import com.google.inject.Inject;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import lbms.plugins.mldht.kad.DHT;
+import lbms.plugins.mldht.kad.Database;
+import lbms.plugins.mldht.kad.Key;
 import lbms.plugins.mldht.kad.tasks.PeerLookupTask;
 import org.charkha.dht.DhtNode;
 
@@ -25,11 +31,21 @@ import org.charkha.dht.DhtNode;
  * bt's {@link DHTService} over our own {@link DhtNode}: BEP 5 get_peers for a torrent, then
  * announce_peer to the nodes that gave tokens while the torrent is active. Unlike bt's
  * MldhtService it never blocks waiting for a socket: without one there are simply no peers.
+ * Peers that announced to this very node come first: a lookup never asks its own node, and in a
+ * small swarm our node is often one of the few closest to the infohash.
  */
 final class MldhtPeers implements DHTService {
-  /** A lookup normally ends within seconds; this bounds a stuck one so bt's collector thread moves on. */
-  private static final long LOOKUP_LIMIT_SECONDS = 30;
+  /**
+   * How long bt's collector waits for one lookup's peers. bt blocks its one peer-collector thread
+   * (for every torrent) until the first lookup of a torrent ends, up to 10 s, and a lookup waits out
+   * every request that got no answer (mldht: 10 s; a node that left, a dropped packet). Peers that
+   * arrive later are kept in {@link #late} and handed out by the torrent's next lookup.
+   */
+  private static final long STREAM_LIMIT_MILLIS = 3000;
+  private static final int LATE_MAX_PER_TORRENT = 50;
   private static final Object END = new Object();
+
+  private final ConcurrentMap<TorrentId, Set<Peer>> late = new ConcurrentHashMap<>();
 
   private final DhtNode node;
   private final TorrentRegistry torrents;
@@ -55,7 +71,28 @@ final class MldhtPeers implements DHTService {
       return Stream.empty(); // no active socket (yet)
     }
     BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    lookup.setResultHandler((k, p) -> queue.add(InetPeer.build(p.getInetAddress(), p.getPort())));
+    // BEP 5 get_peers goes to other nodes only; announces stored here would otherwise never be seen
+    Database.PeersSeeds local = dht.getDatabase().getData().get(new Key(torrentId.getBytes()));
+    if (local != null) {
+      Stream.concat(local.seeds().stream(), local.peers().stream())
+          .forEach(p -> queue.add(InetPeer.build(p.getInetAddress(), p.getPort())));
+    }
+    Set<Peer> earlier = late.remove(torrentId);
+    if (earlier != null) {
+      queue.addAll(earlier);
+    }
+    AtomicBoolean streamEnded = new AtomicBoolean();
+    lookup.setResultHandler((k, p) -> {
+      Peer peer = InetPeer.build(p.getInetAddress(), p.getPort());
+      if (!streamEnded.get()) {
+        queue.add(peer);
+      } else {
+        Set<Peer> set = late.computeIfAbsent(torrentId, id -> ConcurrentHashMap.newKeySet());
+        if (set.size() < LATE_MAX_PER_TORRENT) {
+          set.add(peer);
+        }
+      }
+    });
     lookup.addListener(t -> {
       queue.add(END);
       if (torrents.isSupportedAndActive(torrentId)) {
@@ -68,13 +105,19 @@ final class MldhtPeers implements DHTService {
       }
     });
     dht.getTaskManager().addTask(lookup);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LOOKUP_LIMIT_SECONDS);
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(STREAM_LIMIT_MILLIS);
     Spliterator<Peer> results = new Spliterators.AbstractSpliterator<>(Long.MAX_VALUE, Spliterator.NONNULL) {
       @Override
       public boolean tryAdvance(Consumer<? super Peer> action) {
         try {
           Object next = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           if (next == null || next == END) {
+            streamEnded.set(true);
+            queue.forEach(q -> { // arrived between the last poll and the flag
+              if (q instanceof Peer peer) {
+                late.computeIfAbsent(torrentId, id -> ConcurrentHashMap.newKeySet()).add(peer);
+              }
+            });
             return false;
           }
           action.accept((Peer) next);

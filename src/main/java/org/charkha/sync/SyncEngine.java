@@ -74,6 +74,9 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
+  /** DHT gets of one feed that may run at once (mldht ends a task after 2 min at the latest). */
+  private static final int MAX_GETS_PER_FEED = 2;
+
   private final DataDir data;
   private final OwnFeed own;
   private final FeedNetwork net;
@@ -282,8 +285,19 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   private void poll(Tracked t) {
+    t.supersedeIfStuck();
+    // At most two DHT gets per feed at a time. A get lasts until every queried node answered or timed
+    // out (10 s each in mldht), and mldht runs 7 tasks at once and queues the rest: a new get every
+    // poll interval while the network was cut off piled up, and after the heal the node's own puts
+    // and gets waited behind minutes of stale ones (test-swarm PartitionSwarmIT). The second slot
+    // keeps one slow get (a dropped packet) from delaying the next poll.
+    if (t.resolving.incrementAndGet() > MAX_GETS_PER_FEED) {
+      t.resolving.decrementAndGet();
+      return;
+    }
     long above = t.knownSeq();
     net.resolve(t.feed, above).whenComplete((item, err) -> {
+      t.resolving.decrementAndGet();
       if (err != null) {
         log.debug("DHT get for {} failed: {}", t.feed.shortName(), err.toString());
       } else {
@@ -329,6 +343,8 @@ public final class SyncEngine implements AutoCloseable {
     final FeedId feed;
     final FeedStore store;
     ScheduledFuture<?> poll;
+    /** DHT gets of this feed in flight. */
+    final java.util.concurrent.atomic.AtomicInteger resolving = new java.util.concurrent.atomic.AtomicInteger();
     FeedLog held;
     MutableItem heldItem;
     MutableItem known;
@@ -396,9 +412,25 @@ public final class SyncEngine implements AutoCloseable {
           pending = item;
           pendingPeers = List.copyOf(from);
         }
+        supersedeIfStuck();
         return;
       }
       startFetch(item, from);
+    }
+
+    /**
+     * Drops the fetch of an older version that has no piece yet once a newer one is known; finish()
+     * then starts the newer one. Nobody may ever serve the older version again: the author and the
+     * followers seed only their current version (the author re-seeds only that after a restart), so
+     * the fetch would otherwise hold back every newer version until the download timeout. A fetch
+     * with pieces keeps going: it is nearly done, and the newer one starts right after it.
+     */
+    synchronized void supersedeIfStuck() {
+      if (fetching != null && pending != null && transfer != null && transfer.progress() == 0) {
+        log.info("feed {}: seq {} is known, dropping the unfinished fetch of seq {}", feed.shortName(),
+            pending.seq(), fetching.seq());
+        transfer.cancel(); // completes the transfer exceptionally: complete() and finish() run as for a failure
+      }
     }
 
     private void startFetch(MutableItem item, Collection<InetSocketAddress> from) {

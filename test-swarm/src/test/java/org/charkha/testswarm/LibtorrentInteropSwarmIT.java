@@ -1,0 +1,157 @@
+package org.charkha.testswarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Charkha nodes and an independent implementation, libtorrent 2.0 (test-swarm/peers/lt_peer.py), in one
+ * private DHT and swarm:
+ * <ul>
+ *   <li>i1: libtorrent gets a Charkha feed's BEP 44 item, and it is the very item the author signed;</li>
+ *   <li>i2: libtorrent downloads a Charkha feed torrent by infohash from the author, every piece checked;</li>
+ *   <li>i3: a BEP 46 item put by libtorrent's side for an offline identity is resolved by a Charkha node,
+ *       which then downloads the feed from a libtorrent seeder and holds it.</li>
+ * </ul>
+ * Hosts: n1 Charkha node A, n2 Charkha node B, n3 and n4 libtorrent DHT nodes (n4 also seeds in i3).
+ */
+@ExtendWith(SwarmExtension.class)
+class LibtorrentInteropSwarmIT {
+  private static final int LT_PORT = 6881;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Test
+  void libtorrentAndCharkhaShareItemsAndFeedTorrents(@Hosts(4) Swarm swarm) throws IOException {
+    Host n3 = swarm.host(3), n4 = swarm.host(4);
+    // libtorrent DHT nodes first (they do not retry a node that did not answer), each knowing all others
+    HostProcess lt3 = n3.start(n3.ltPeer(LT_PORT, "--bootstrap", n4.address(LT_PORT),
+        "--bootstrap", swarm.host(1).address(CharkhaNode.PORT), "--bootstrap", swarm.host(2).address(CharkhaNode.PORT), "dht-node"));
+    lt3.awaitLine("\"event\": \"ready\"", Duration.ofSeconds(10));
+    HostProcess lt4 = n4.start(n4.ltPeer(LT_PORT, "--bootstrap", n3.address(LT_PORT),
+        "--bootstrap", swarm.host(1).address(CharkhaNode.PORT), "--bootstrap", swarm.host(2).address(CharkhaNode.PORT), "dht-node"));
+    lt4.awaitLine("\"event\": \"ready\"", Duration.ofSeconds(10));
+    CharkhaNode a = new CharkhaNode(swarm.host(1)), b = new CharkhaNode(swarm.host(2));
+    List<Host> charkhaHosts = List.of(a.host(), b.host());
+    a.configure(charkhaHosts, 2, "--bootstrap", n3.address(LT_PORT), "--bootstrap", n4.address(LT_PORT));
+    b.configure(charkhaHosts, 2, "--bootstrap", n3.address(LT_PORT), "--bootstrap", n4.address(LT_PORT));
+    a.launch();
+    b.launch();
+    a.awaitRunning();
+    b.awaitRunning();
+    Pattern knowsCharkha = Pattern.compile("\"count\": [2-9]");
+    lt3.awaitLine(knowsCharkha, Duration.ofSeconds(30));
+    lt4.awaitLine(knowsCharkha, Duration.ofSeconds(30));
+    String[] ltBootstrap = {"--bootstrap", n3.address(LT_PORT), "--bootstrap", n4.address(LT_PORT),
+        "--bootstrap", a.host().address(CharkhaNode.PORT)};
+
+    // i1: A posts; a libtorrent get from another host finds A's item, and it is A's own signed item
+    a.post("hello libtorrent");
+    a.awaitAnnounced(1, Duration.ofSeconds(30));
+    JsonNode item = a.item();
+    JsonNode got = lt(b.host(), 6890, ltBootstrap, "dht-get", a.key(), "--first");
+    assertTrue(got.get("found").asBoolean(), "libtorrent on n2 found A's item: " + got);
+    assertTrue(got.get("verified_copy").asBoolean(), "the signature verifies: " + got);
+    assertEquals(item.get("seq").asLong(), got.get("seq").asLong(), "seq");
+    assertEquals(item.get("v").asText(), got.get("v").asText(), "v (bencoded {ih: ...})");
+    assertEquals(item.get("sig").asText(), got.get("sig").asText(), "sig");
+
+    // i2: libtorrent downloads A's feed torrent by infohash from A alone and re-checks every piece
+    String ih = infohashOf(item.get("v").asText());
+    Path save = b.host().home().resolve("lt-download");
+    JsonNode dl = lt(b.host(), 6891, new String[0], "--timeout", "60", "download", "--infohash", ih,
+        "--peer", a.host().address(CharkhaNode.PORT), "--save", save.toString());
+    assertEquals("seeding", dl.get("event").asText(), "every piece passed libtorrent's hash check: " + dl);
+    assertEquals(ih, dl.get("infohash").asText());
+    assertTrue(dl.get("pieces").asInt() >= 1, dl.toString());
+
+    // i3: identity K lives offline on n4; libtorrent seeds K's exported feed and puts K's BEP 46 item
+    Path kHome = n4.home().resolve("k");
+    List<String> k = kCommand(n4, kHome);
+    execOk(n4, concat(k, "init"));
+    execOk(n4, concat(k, "post", "written offline, served by libtorrent"));
+    Path export = n4.home().resolve("k-export");
+    execOk(n4, concat(k, "export-torrent", export.toString()));
+    JsonNode kItem = CharkhaNode.json(execOk(n4, concat(k, "item", "--json")));
+    String kLink = execOk(n4, concat(k, "link")).stdout().strip();
+    List<String> keyLines = Files.readAllLines(kHome.resolve("identity.key"));
+    assertEquals("charkha-ed25519-seed", keyLines.get(0));
+    String kSeed = keyLines.get(1).strip();
+    HostProcess seeder = n4.start("lt-seed", n4.ltPeer(6882, "--bootstrap", n3.address(LT_PORT),
+        "--bootstrap", a.host().address(CharkhaNode.PORT), "--bootstrap", b.host().address(CharkhaNode.PORT),
+        "seed", "--torrent", export.resolve("feed.torrent").toString(), "--save", export.toString()));
+    seeder.awaitLine("\"event\": \"seeding\"", Duration.ofSeconds(30));
+    String kIh = infohashOf(kItem.get("v").asText());
+    List<String> put = new ArrayList<>(List.of("dht-put", "--seed", kSeed, "--ih", kIh, "--seq", kItem.get("seq").asText()));
+    if (!kItem.get("salt").asText().isEmpty()) {
+      put.addAll(List.of("--salt", kItem.get("salt").asText()));
+    }
+    JsonNode putResult = lt(n3, 6892, ltBootstrap, put.toArray(String[]::new));
+    assertTrue(putResult.get("num_success").asInt() >= 1, "libtorrent side stored K's item: " + putResult);
+    assertEquals(kItem.get("sig").asText(), putResult.get("sig").asText(), "lt_peer signs K's item exactly as Charkha does");
+
+    // B follows K: it resolves the item libtorrent's side put, and downloads K's feed from the libtorrent seeder
+    b.cli("follow", kLink);
+    String kShort = kItem.get("k").asText().substring(0, 8);
+    Swarm.waitUntil("n2 (B) holds K's feed", Duration.ofSeconds(90),
+        () -> b.host().process().lines().stream().anyMatch(l -> l.contains("feed " + kShort + ": now at seq")));
+    JsonNode held = CharkhaNode.json(b.cli("log", kLink, "--json"));
+    JsonNode own = CharkhaNode.json(execOk(n4, concat(k, "log", "--json")));
+    assertEquals(own.get("entries"), held.get("entries"), "n2 (B) holds exactly K's entries");
+    assertEquals(List.of("written offline, served by libtorrent"), FollowSwarmIT.texts(held));
+    assertFalse(a.host().process().lines().stream().anyMatch(l -> l.contains("feed " + kShort)), "A never held K");
+  }
+
+  /** The 20-byte infohash (hex) inside a bencoded BEP 46 value {@code d2:ih20:<ih>e}, given as hex. */
+  static String infohashOf(String vHex) {
+    String prefix = hex("d2:ih20:");
+    assertTrue(vHex.startsWith(prefix) && vHex.length() == prefix.length() + 40 + 2, "not a BEP 46 value: " + vHex);
+    return vHex.substring(prefix.length(), prefix.length() + 40);
+  }
+
+  private static List<String> kCommand(Host h, Path kHome) {
+    List<String> cmd = new ArrayList<>(h.swarm().javaCommand());
+    cmd.addAll(List.of("-jar", Swarm.charkhaJar().toString(), "--home", kHome.toString()));
+    return cmd;
+  }
+
+  private static ExecResult execOk(Host h, List<String> cmd) {
+    return h.exec(Duration.ofSeconds(60), cmd).assertOk();
+  }
+
+  private static JsonNode lt(Host h, int port, String[] bootstrap, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(h.ltPeer(port, bootstrap));
+    cmd.addAll(List.of(args));
+    ExecResult r = h.exec(Duration.ofSeconds(90), cmd);
+    List<String> json = r.stdout().lines().filter(l -> l.startsWith("{")).toList();
+    assertFalse(json.isEmpty(), r.describe());
+    JsonNode last = JSON.readTree(json.get(json.size() - 1));
+    assertEquals(0, r.exitCode(), r.describe());
+    return last;
+  }
+
+  private static List<String> concat(List<String> a, String... b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(List.of(b));
+    return out;
+  }
+
+  private static String hex(String s) {
+    StringBuilder sb = new StringBuilder();
+    for (byte x : s.getBytes(java.nio.charset.StandardCharsets.US_ASCII)) {
+      sb.append(String.format("%02x", x));
+    }
+    return sb.toString();
+  }
+}
