@@ -189,8 +189,8 @@ class TwoNodesLoopbackTest {
         }
       }
       return false;
-    } catch (IOException e) {
-      return true;
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return true; // a version directory vanished while we looked: look again
     }
   }
 
