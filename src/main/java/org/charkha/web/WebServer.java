@@ -105,9 +105,9 @@ public final class WebServer implements AutoCloseable {
     return new String(token, StandardCharsets.US_ASCII);
   }
 
-  /** The address to open in a browser. */
+  /** The address to open in a browser: it carries the session token, so only its holder gets the UI. */
   public String url() {
-    return "http://127.0.0.1:" + port + "/";
+    return "http://127.0.0.1:" + port + "/?t=" + token();
   }
 
   @Override

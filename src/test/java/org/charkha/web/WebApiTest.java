@@ -101,7 +101,7 @@ class WebApiTest {
         .header(WebServer.TOKEN_HEADER, TOKEN).header("Sec-Fetch-Site", "cross-site").build(), BodyHandlers.ofString());
     assertEquals(403, r.statusCode());
     // A link to the UI on another site is a cross-site navigation: the page itself still opens.
-    HttpResponse<String> page = http.send(HttpRequest.newBuilder(uri("/")).header("Sec-Fetch-Site", "cross-site")
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(uri("/?t=" + TOKEN)).header("Sec-Fetch-Site", "cross-site")
         .build(), BodyHandlers.ofString());
     assertEquals(200, page.statusCode());
   }
@@ -157,7 +157,7 @@ class WebApiTest {
 
   @Test
   void everyResponseCarriesTheStrictHeaders() throws Exception {
-    for (HttpResponse<String> r : List.of(get("/", null), get("/api/self", TOKEN), get("/api/self", null), get("/app.js", null))) {
+    for (HttpResponse<String> r : List.of(get("/", null), get("/?t=" + TOKEN, null), get("/api/self", TOKEN), get("/api/self", null), get("/app.js", null))) {
       String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
       assertTrue(csp.contains("default-src 'none'") && csp.contains("script-src 'self'")
           && csp.contains("frame-ancestors 'none'"), csp);
@@ -167,8 +167,28 @@ class WebApiTest {
   }
 
   @Test
-  void pageCarriesTheTokenAndNoInlineScript() throws Exception {
+  void withoutTheTokenTheUiIsLockedAndGivesNoToken() throws Exception {
     HttpResponse<String> page = get("/", null);
+    assertEquals(401, page.statusCode());
+    assertFalse(page.body().contains(TOKEN));
+    assertFalse(page.body().contains("charkha-token"));
+    assertEquals(401, get("/?t=" + "A".repeat(TOKEN.length()), null).statusCode());
+  }
+
+  @Test
+  void theTokenLinkSetsASessionCookieThatOpensThePageLater() throws Exception {
+    HttpResponse<String> first = get("/?t=" + TOKEN, null);
+    String cookie = first.headers().firstValue("Set-Cookie").orElseThrow();
+    assertTrue(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), cookie);
+    HttpResponse<String> later = http.send(HttpRequest.newBuilder(uri("/"))
+        .header("Cookie", cookie.substring(0, cookie.indexOf(';'))).build(), BodyHandlers.ofString());
+    assertEquals(200, later.statusCode());
+    assertTrue(later.body().contains(TOKEN));
+  }
+
+  @Test
+  void pageCarriesTheTokenAndNoInlineScript() throws Exception {
+    HttpResponse<String> page = get("/?t=" + TOKEN, null);
     assertEquals(200, page.statusCode());
     assertTrue(page.body().contains("<meta name=\"charkha-token\" content=\"" + TOKEN + "\">"));
     assertFalse(page.body().replace("<script src=\"/app.js\" defer></script>", "").contains("<script"));
