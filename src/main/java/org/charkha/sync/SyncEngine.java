@@ -318,13 +318,37 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   private void announce(MutableItem item) {
+    announce(item, 0);
+  }
+
+  /**
+   * A put that reached no node (a partition, a DHT still forming) is tried again after 15, 30, 60
+   * and 120 s instead of waiting for the hourly republish; a newer item stops the retries.
+   */
+  private void announce(MutableItem item, int attempt) {
     net.announce(item).whenComplete((n, err) -> {
       if (err != null) {
         log.debug("DHT put of {} seq {} failed: {}", item.feed().shortName(), item.seq(), err.toString());
       } else {
         log.info("announced {} seq {} to {} DHT nodes", item.feed().shortName(), item.seq(), n);
       }
+      boolean reachedNone = err != null || n == 0;
+      if (reachedNone && attempt < 4 && !scheduler.isShutdown() && isLatest(item)) {
+        try {
+          scheduler.schedule(() -> announce(item, attempt + 1), 15_000L << attempt, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+          // the node is stopping
+        }
+      }
     });
+  }
+
+  private boolean isLatest(MutableItem item) {
+    if (item.feed().equals(own.feed())) {
+      return ownItem != null && ownItem.seq() == item.seq();
+    }
+    Tracked t = tracked.get(item.feed());
+    return t != null && t.heldItem != null && t.heldItem.seq() == item.seq();
   }
 
   @Override
@@ -346,7 +370,7 @@ public final class SyncEngine implements AutoCloseable {
     /** DHT gets of this feed in flight. */
     final java.util.concurrent.atomic.AtomicInteger resolving = new java.util.concurrent.atomic.AtomicInteger();
     FeedLog held;
-    MutableItem heldItem;
+    volatile MutableItem heldItem;
     MutableItem known;
     MutableItem fetching;
     MutableItem pending;
