@@ -405,6 +405,18 @@ public final class SyncEngine implements AutoCloseable {
         seeding = torrent.infohash();
         heldTorrent = torrent;
         state = "current";
+        // A crash between storing a version and indexing it must not leave the index behind:
+        // hand the whole held log to the listeners once (ingest is idempotent).
+        FeedLog loaded = held;
+        scheduler.execute(() -> {
+          for (Listener l : listeners) {
+            try {
+              l.onVerified(feed, loaded.entries(), loaded);
+            } catch (RuntimeException e) {
+              log.error("listener failed for feed {}", feed.shortName(), e);
+            }
+          }
+        });
       } catch (IOException | FeedVerificationException | RuntimeException e) {
         rejected = "stored copy unusable: " + e.getMessage();
         log.warn("feed {}: {}", feed.shortName(), rejected);

@@ -226,4 +226,27 @@ class TwoNodesLoopbackTest {
     assertFalse(follower.node().sync().followed().contains(commenter.node().own().feed()),
         "the follower never followed the commenter");
   }
+
+  @Test
+  void aFollowerThatCrashedBeforeIndexingCatchesUpOnRestart() throws Exception {
+    Started author = start("author");
+    Started follower = start("follower");
+    FeedId a = author.node().own().feed();
+    author.node().own().append(new Content.Post("indexed after the crash"));
+    author.node().checkOwnFeed();
+    follower.node().own().append(new Content.Follow(a));
+    follower.node().checkOwnFeed();
+    follower.node().sync().offer(author.node().own().currentItem().orElseThrow(), List.of(author.address()));
+    await("the follower holds the post", Duration.ofSeconds(30), holds(follower.node(), a, "indexed after the crash"));
+    follower.node().close();
+    nodes.remove(follower.node());
+    // The crash: the feed was stored but its entries never reached the index.
+    try (org.charkha.index.FeedIndex index = org.charkha.index.FeedIndex.open(tmp.resolve("follower").resolve("index.db"))) {
+      index.clearFeed(a);
+    }
+    Started again = start("follower");
+    await("the restarted node indexes what it holds", Duration.ofSeconds(30), () ->
+        again.node().app().homeTimeline(null, 10).items().stream()
+            .anyMatch(p -> p.text().equals("indexed after the crash")));
+  }
 }
