@@ -174,4 +174,32 @@ class HostilePublisherLoopbackTest {
       Thread.sleep(100);
     }
   }
+
+  @Test
+  void aPeerServingCorruptPiecesDoesNotStopTheFollowerGettingTheRealVersionFromAnHonestPeer() throws Exception {
+    author.own().append(new Content.Post("entry two, " + "x".repeat(2000)));
+    author.checkOwnFeed();
+    MutableItem item = author.own().currentItem().orElseThrow();
+    FeedLog genuine = author.own().log();
+    // The rogue seeds the genuine version, then swaps its files' bytes for garbage of the same
+    // length once bt has checked them: from then on it serves pieces that fail their hash.
+    DataDir store = DataDir.open(tmp.resolve("rogue-corrupt"));
+    Path root = store.feed(feed).writeVersion(item.seq(), genuine);
+    FeedTorrent torrent = FeedTorrent.of(genuine);
+    rogue.seed(torrent, root).completion().get(20, java.util.concurrent.TimeUnit.SECONDS);
+    try (var files = java.nio.file.Files.list(root.resolve(torrent.name()))) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        java.nio.file.Files.write(f, new byte[(int) java.nio.file.Files.size(f)]);
+      }
+    }
+    int authorPort = ((SwarmNetwork) networkOf(author)).engine().port();
+    long start = System.nanoTime();
+    follower.sync().offer(item, List.of(rogueAddress,
+        new InetSocketAddress(InetAddress.getLoopbackAddress(), authorPort)));
+    await("the follower holds the genuine third entry", () -> heldSize() == 3);
+    long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+    assertTrue(seconds <= 45, "a corrupting peer slowed the update to " + seconds + " s (bound 45 s)");
+    assertEquals(FeedTorrent.of(genuine).infohashHex(),
+        FeedTorrent.of(follower.data().feed(feed).load().orElseThrow()).infohashHex(), "exactly the author's version");
+  }
 }
