@@ -19,7 +19,6 @@ import org.charkha.feed.EntryRef;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLink;
 import org.charkha.feed.FeedLog;
-import org.charkha.feed.FeedVerificationException;
 import org.charkha.feed.Identity;
 import org.charkha.node.EntryJson;
 import org.charkha.node.OwnFeed;
@@ -111,17 +110,7 @@ public final class Cli implements Callable<Integer> {
     /** A reference given on the command line: a full {@code <feed>/<seq>}, or a bare seq of one's own. */
     EntryRef ref(String text, FeedId self) throws IOException {
       EntryRef r = text.matches("\\d+") ? EntryRef.of(self, Long.parseLong(text)) : EntryRef.parse(text);
-      // Pin the exact entry by hash when we hold its feed, so a later equivocation can't swap it.
-      FeedStore store = data().feed(r.feed());
-      try {
-        Optional<FeedLog> log = store.load();
-        if (log.isPresent() && r.seq() < log.get().size()) {
-          return log.get().entry(r.seq()).ref(r.feed());
-        }
-      } catch (FeedVerificationException e) {
-        // An unverifiable copy gives no hash; the reference stays unpinned.
-      }
-      return r;
+      return own().pin(r);
     }
 
     int created(String verb, OwnFeed own, OwnFeed.Published p) {

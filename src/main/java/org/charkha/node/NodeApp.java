@@ -15,7 +15,6 @@ import org.charkha.feed.Content;
 import org.charkha.feed.EntryRef;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLink;
-import org.charkha.feed.FeedLog;
 import org.charkha.index.Cursor;
 import org.charkha.index.FeedIndex;
 import org.charkha.index.ItemView;
@@ -234,18 +233,8 @@ public final class NodeApp implements AppService {
     return r.seq();
   }
 
-  /** Pins a reference to the exact entry by its hash when this node holds that feed. */
   private EntryRef pinned(EntryRef ref) {
-    try {
-      Optional<FeedLog> log = node == null ? Optional.empty()
-          : ref.feed().equals(own.feed()) ? Optional.of(own.log()) : node.data().feed(ref.feed()).load();
-      if (log.isPresent() && ref.seq() < log.get().size()) {
-        return log.get().entry(ref.seq()).ref(ref.feed());
-      }
-    } catch (Exception e) {
-      // unverifiable copy: keep the reference unpinned
-    }
-    return ref;
+    return own.pin(ref);
   }
 
   private String append(Content content) {

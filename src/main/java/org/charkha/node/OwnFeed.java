@@ -76,6 +76,22 @@ public final class OwnFeed {
     return log.copy();
   }
 
+  /**
+   * Pins a reference to the exact entry by its hash when this data directory holds that feed, so
+   * a later equivocation cannot swap what a comment or reaction answers.
+   */
+  public org.charkha.feed.EntryRef pin(org.charkha.feed.EntryRef ref) {
+    try {
+      Optional<FeedLog> log = ref.feed().equals(feed()) ? Optional.of(log()) : data.feed(ref.feed()).load();
+      if (log.isPresent() && ref.seq() < log.get().size()) {
+        return log.get().entry(ref.seq()).ref(ref.feed());
+      }
+    } catch (IOException | FeedVerificationException e) {
+      // an unverifiable copy gives no hash: the reference stays unpinned
+    }
+    return ref;
+  }
+
   /** The result of one append: the entry, the new version's torrent and its signed item. */
   public record Published(Entry entry, FeedTorrent torrent, MutableItem item) {}
 
