@@ -359,14 +359,12 @@ public final class Cli implements Callable<Integer> {
     public Integer call() throws Exception {
       OwnFeed own = own();
       FeedId feed = parseFeed(link);
-      if (feed.equals(own.feed())) {
-        throw new IllegalArgumentException("that is your own feed");
-      }
-      if (org.charkha.sync.Follows.of(own.log()).contains(feed)) {
+      Optional<OwnFeed.Published> p = own.follow(feed);
+      if (p.isEmpty()) {
         out().println("Already following " + feed);
         return 0;
       }
-      return created("Following " + feed.shortName() + ":", own, own.append(new Content.Follow(feed)));
+      return created("Following " + feed.shortName() + ":", own, p.get());
     }
   }
 
@@ -379,10 +377,7 @@ public final class Cli implements Callable<Integer> {
     public Integer call() throws Exception {
       OwnFeed own = own();
       FeedId feed = parseFeed(link);
-      if (!org.charkha.sync.Follows.of(own.log()).contains(feed)) {
-        throw new IllegalArgumentException("not following " + feed.shortName());
-      }
-      return created("Unfollowed " + feed.shortName() + ":", own, own.append(new Content.Unfollow(feed)));
+      return created("Unfollowed " + feed.shortName() + ":", own, own.unfollow(feed));
     }
   }
 

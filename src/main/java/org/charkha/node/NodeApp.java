@@ -207,22 +207,14 @@ public final class NodeApp implements AppService {
   @Override
   public String follow(String link) {
     FeedId feed = FeedLink.parse(link).feed();
-    if (feed.equals(own.feed())) {
-      throw new IllegalArgumentException("that is your own feed");
-    }
-    if (followed().contains(feed)) {
-      throw new IllegalArgumentException("already following " + feed.shortName());
-    }
-    return append(new Content.Follow(feed));
+    return published(() -> own.follow(feed)
+        .orElseThrow(() -> new IllegalArgumentException("already following " + feed.shortName())));
   }
 
   @Override
   public String unfollow(String feed) {
     FeedId f = FeedId.parse(feed);
-    if (!followed().contains(f)) {
-      throw new IllegalArgumentException("not following " + f.shortName());
-    }
-    return append(new Content.Unfollow(f));
+    return published(() -> own.unfollow(f));
   }
 
   private long ownSeq(String ref) {
@@ -238,8 +230,17 @@ public final class NodeApp implements AppService {
   }
 
   private String append(Content content) {
+    return published(() -> own.append(content));
+  }
+
+  private interface Write {
+    OwnFeed.Published run() throws IOException;
+  }
+
+  /** Runs an own-feed write, publishes it at once when a node runs, and tells the UI. */
+  private String published(Write write) {
     try {
-      OwnFeed.Published p = own.append(content);
+      OwnFeed.Published p = write.run();
       if (node != null) {
         node.checkOwnFeed(); // publish and index now, not at the next watch tick
       }

@@ -107,6 +107,34 @@ public final class OwnFeed {
     }
   }
 
+  /**
+   * Follows {@code feed}: checked and appended under the write lock, so two callers cannot both
+   * add it. Empty if it is already followed.
+   */
+  public Optional<Published> follow(FeedId feed) throws IOException {
+    if (feed.equals(feed())) {
+      throw new IllegalArgumentException("that is your own feed");
+    }
+    try (DataDir.WriteLock lock = data.lock()) {
+      FeedLog log = log();
+      if (org.charkha.sync.Follows.of(log).contains(feed)) {
+        return Optional.empty();
+      }
+      return Optional.of(writeAndSign(log, log.append(identity, new Content.Follow(feed), clock.getAsLong())));
+    }
+  }
+
+  /** Unfollows {@code feed}; refused if it is not followed. */
+  public Published unfollow(FeedId feed) throws IOException {
+    try (DataDir.WriteLock lock = data.lock()) {
+      FeedLog log = log();
+      if (!org.charkha.sync.Follows.of(log).contains(feed)) {
+        throw new IllegalArgumentException("not following " + feed.shortName());
+      }
+      return writeAndSign(log, log.append(identity, new Content.Unfollow(feed), clock.getAsLong()));
+    }
+  }
+
   /** Appends many entries as one new version (imports): one write and one signature per segment. */
   public Published appendAll(List<? extends Content> contents, List<Long> timestamps) throws IOException {
     if (contents.isEmpty()) {

@@ -55,4 +55,18 @@ class OwnFeedTest {
     assertThrows(IllegalArgumentException.class, () -> own.append(new Content.Delete(5)));
     assertEquals(1, own.log().size(), "a refused entry leaves the log unchanged");
   }
+
+  @Test
+  void followIsCheckedUnderTheWriteLock() throws Exception {
+    DataDir data = DataDir.open(home);
+    data.initialize();
+    OwnFeed own = OwnFeed.open(data);
+    org.charkha.feed.FeedId other = org.charkha.feed.FeedId.parse("ab".repeat(32));
+    assertThrows(IllegalArgumentException.class, () -> own.follow(own.feed()));
+    assertEquals(true, own.follow(other).isPresent());
+    assertEquals(true, own.follow(other).isEmpty(), "a second follow adds nothing");
+    own.unfollow(other);
+    assertThrows(IllegalArgumentException.class, () -> own.unfollow(other));
+    assertEquals(2, own.log().size());
+  }
 }
