@@ -97,8 +97,9 @@ public final class SwarmEngine implements AutoCloseable {
     ClientExecutor clientExecutor = new ClientExecutor(config.port());
     KnownPeers knownPeers = new KnownPeers();
     try {
-      BtRuntimeBuilder b = BtRuntime.builder(btConfig(config, bind))
-          .module(new SwarmModule(dht, knownPeers, clientExecutor))
+      Config bt = btConfig(config, bind);
+      BtRuntimeBuilder b = BtRuntime.builder(bt)
+          .module(new SwarmModule(dht, knownPeers, clientExecutor, bt.getNetworkBufferSize()))
           .disableAutomaticShutdown();
       for (Module m : extensions) {
         b.module(m);

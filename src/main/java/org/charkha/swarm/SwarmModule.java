@@ -6,6 +6,7 @@ import bt.dht.DHTPeerSourceFactory;
 import bt.dht.DHTService;
 import bt.module.ProtocolModule;
 import bt.module.ServiceModule;
+import bt.net.buffer.IBufferManager;
 import bt.protocol.handler.PortMessageHandler;
 import com.google.inject.Binder;
 import com.google.inject.Module;
@@ -16,18 +17,21 @@ import org.charkha.dht.DhtNode;
 /**
  * Our bindings in bt's Guice injector, in place of bt-dht's DHTModule: the DHT is our
  * {@link DhtNode} (persistent id and table, same port as TCP), plus known-peer injection, the BEP 6
- * allowed-fast fix and a client executor we can interrupt. Passed to bt as a custom module, so it
+ * allowed-fast fix, a client executor we can interrupt and network buffers that cannot deadlock
+ * ({@link ReleaseSafeBuffers}). Passed to bt as a custom module, so it
  * overrides bt's standard bindings (Modules.override).
  */
 final class SwarmModule implements Module {
   private final DhtNode dht; // null: no DHT
   private final KnownPeers knownPeers;
   private final ClientExecutor clientExecutor;
+  private final int networkBufferSize;
 
-  SwarmModule(DhtNode dht, KnownPeers knownPeers, ClientExecutor clientExecutor) {
+  SwarmModule(DhtNode dht, KnownPeers knownPeers, ClientExecutor clientExecutor, int networkBufferSize) {
     this.dht = dht;
     this.knownPeers = knownPeers;
     this.clientExecutor = clientExecutor;
+    this.networkBufferSize = networkBufferSize;
   }
 
   @Override
@@ -35,6 +39,7 @@ final class SwarmModule implements Module {
     ServiceModule.extend(binder).addPeerSourceFactory(knownPeers);
     ProtocolModule.extend(binder).addMessageHandler(AllowedFast.ID, new AllowedFast.Handler());
     binder.bind(ExecutorService.class).annotatedWith(bt.module.ClientExecutor.class).toInstance(clientExecutor);
+    binder.bind(IBufferManager.class).toInstance(new ReleaseSafeBuffers(networkBufferSize));
 
     if (dht != null) {
       // BEP 5: peers learn our DHT port from the handshake's reserved bit and the PORT message

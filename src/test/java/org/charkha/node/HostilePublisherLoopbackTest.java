@@ -165,11 +165,11 @@ class HostilePublisherLoopbackTest {
     assertEquals(2, heldSize());
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+  private void await(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
+        throw new AssertionError("timed out waiting until " + what + Stuck.describe(List.of(author, follower)));
       }
       Thread.sleep(100);
     }

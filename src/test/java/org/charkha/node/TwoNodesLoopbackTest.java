@@ -83,11 +83,11 @@ class TwoNodesLoopbackTest {
     return false;
   }
 
-  private static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+  private void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout + " waiting until " + what);
+        throw new AssertionError("timed out after " + timeout + " waiting until " + what + Stuck.describe(nodes));
       }
       Thread.sleep(100);
     }
