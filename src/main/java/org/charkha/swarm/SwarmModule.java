@@ -4,21 +4,28 @@ import bt.dht.DHTConfig;
 import bt.dht.DHTHandshakeHandler;
 import bt.dht.DHTPeerSourceFactory;
 import bt.dht.DHTService;
+import bt.module.PeerConnectionSelector;
 import bt.module.ProtocolModule;
 import bt.module.ServiceModule;
+import bt.net.SharedSelector;
 import bt.net.buffer.IBufferManager;
 import bt.protocol.handler.PortMessageHandler;
+import bt.service.IRuntimeLifecycleBinder;
 import com.google.inject.Binder;
 import com.google.inject.Module;
+import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.Selector;
 import java.util.concurrent.ExecutorService;
 import org.charkha.dht.DhtNode;
 
 /**
  * Our bindings in bt's Guice injector, in place of bt-dht's DHTModule: the DHT is our
  * {@link DhtNode} (persistent id and table, same port as TCP), plus known-peer injection, the BEP 6
- * allowed-fast fix, a client executor we can interrupt and network buffers that cannot deadlock
- * ({@link ReleaseSafeBuffers}). Passed to bt as a custom module, so it
+ * allowed-fast fix, a client executor we can interrupt and network buffers and a selector that
+ * cannot deadlock ({@link ReleaseSafeBuffers}, {@link RegisteringSelector}). Passed to bt as a custom module, so it
  * overrides bt's standard bindings (Modules.override).
  */
 final class SwarmModule implements Module {
@@ -52,5 +59,26 @@ final class SwarmModule implements Module {
       ProtocolModule.extend(binder).addHandshakeHandler(DHTHandshakeHandler.class);
       ProtocolModule.extend(binder).addMessageHandler(PortMessageHandler.PORT_ID, PortMessageHandler.class);
     }
+  }
+
+  /** In place of bt's selector provider (same lifecycle): see {@link RegisteringSelector}. */
+  @Provides
+  @Singleton
+  @PeerConnectionSelector
+  SharedSelector selector(IRuntimeLifecycleBinder lifecycle) {
+    RegisteringSelector selector;
+    try {
+      selector = new RegisteringSelector(Selector.open());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the connection selector", e);
+    }
+    lifecycle.onShutdown("Shutdown selector", () -> {
+      try {
+        selector.close();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+    return selector;
   }
 }
