@@ -60,6 +60,8 @@ public final class SyncEngine implements AutoCloseable {
 
   /** Downloads that found no peer are retried this many times, with growing delays, before the next poll. */
   private static final int MAX_RETRIES = 4;
+  /** Rejected versions remembered per feed, so they are not downloaded again. */
+  private static final int MAX_REFUSED = 16;
   /** Feeds fetched only because they replied to the own feed: at most this many at once. */
   private static final int MAX_REPLY_SOURCES = 256;
 
@@ -385,6 +387,12 @@ public final class SyncEngine implements AutoCloseable {
     String rejected;
     boolean equivocation;
     long lastUpdate;
+    /**
+     * Infohashes of versions that failed verification (bounded). A thief's or a forked device's
+     * item stays in the DHT and is offered again on every poll; fetching it again would fail the
+     * same way, so it is refused without a download.
+     */
+    final java.util.LinkedHashSet<String> refused = new java.util.LinkedHashSet<>();
 
     Tracked(FeedId feed, FeedStore store) {
       this.feed = feed;
@@ -442,6 +450,10 @@ public final class SyncEngine implements AutoCloseable {
       }
       if (known == null || item.seq() > known.seq()) {
         known = item;
+      }
+      if (refused.contains(org.charkha.feed.Hex.encode(item.value()))) {
+        log.debug("feed {}: seq {} names a version already rejected", feed.shortName(), item.seq());
+        return;
       }
       if (fetching != null) {
         if (item.seq() > fetching.seq() && (pending == null || item.seq() > pending.seq())) {
@@ -550,6 +562,12 @@ public final class SyncEngine implements AutoCloseable {
           }
         } catch (FeedVerificationException e) {
           failure = "rejected seq " + item.seq() + ": " + e.reason() + ": " + e.getMessage();
+          synchronized (this) {
+            if (refused.size() >= MAX_REFUSED) {
+              refused.remove(refused.iterator().next());
+            }
+            refused.add(org.charkha.feed.Hex.encode(item.value()));
+          }
           if (e.reason() == FeedVerificationException.Reason.EQUIVOCATION) {
             synchronized (this) {
               equivocation = true; // stays: a key that signed two histories is never trusted again

@@ -132,6 +132,10 @@ class HostilePublisherLoopbackTest {
     assertEquals(2, heldSize(), "the good version stays");
     assertEquals("entry one", ((Content.Post) follower.data().feed(feed).load().orElseThrow().entry(1).content()).text());
     assertTrue(follower.app().profile(feed.toString()).equivocation(), "the UI warns on the feed's profile");
+
+    // The fork's item stays in the DHT and comes back on every poll: it is refused without a download.
+    follower.sync().offer(MutableItem.signInfohash(key, feed, 10, FeedTorrent.of(fork).infohash()), List.of(rogueAddress));
+    assertEquals("current", status().state(), "no second download of a rejected version");
   }
 
   @Test
