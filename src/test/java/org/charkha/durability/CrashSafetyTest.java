@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -50,19 +49,14 @@ class CrashSafetyTest {
     long started = System.nanoTime();
     for (int round = 0; round < KILLS; round++) {
       String prefix = "round " + round;
-      Process child = startChild(prefix);
-      java.io.ByteArrayOutputStream output = new java.io.ByteArrayOutputStream();
-      Thread reader = readOutput(child, output);
-      waitFor(() -> completeLines(output).contains("READY") || !child.isAlive(), 20_000,
-          "child never became ready: " + completeLines(output));
+      Child child = Child.start(PostLoop.class, home.toString(), prefix);
+      child.awaitLine("READY"::equals, 20_000, "child never became ready");
       Thread.sleep(20 + random.nextInt(281));
       if (child.isAlive()) {
         killedMidRun++;
       }
-      child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks
-      assertTrue(child.waitFor(10, TimeUnit.SECONDS), "child did not die");
-      reader.join(5_000);
-      List<String> lines = completeLines(output);
+      child.kill();
+      List<String> lines = child.completeLines();
       int n = 0;
       for (String line : lines) {
         if (line.startsWith("FAILED") || line.startsWith("charkha:")) {
@@ -121,58 +115,6 @@ class CrashSafetyTest {
       return own.store().currentVersion().orElse(-1);
     } catch (IOException e) {
       return -1;
-    }
-  }
-
-  private Process startChild(String prefix) throws IOException {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-        "-Xshare:auto", "-cp", cp, PostLoop.class.getName(), home.toString(), prefix);
-    pb.redirectErrorStream(true);
-    return pb.start();
-  }
-
-  private static Thread readOutput(Process child, java.io.ByteArrayOutputStream output) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[4096];
-      try (var in = child.getInputStream()) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          synchronized (output) {
-            output.write(buf, 0, n);
-          }
-        }
-      } catch (IOException e) {
-        // the child is gone
-      }
-    }, "crash-child-reader");
-    t.setDaemon(true);
-    t.start();
-    return t;
-  }
-
-  /**
-   * Lines the child finished, newline included: a kill can cut "Posted .../12" to "Posted .../1",
-   * and such a fragment was never an acknowledgement.
-   */
-  private static List<String> completeLines(java.io.ByteArrayOutputStream output) {
-    String text;
-    synchronized (output) {
-      text = output.toString(StandardCharsets.UTF_8);
-    }
-    int end = text.lastIndexOf('\n');
-    return end < 0 ? List.of() : List.of(text.substring(0, end).split("\n"));
-  }
-
-  private static void waitFor(java.util.function.BooleanSupplier condition, long millis, String message)
-      throws InterruptedException {
-    long deadline = System.currentTimeMillis() + millis;
-    while (!condition.getAsBoolean()) {
-      if (System.currentTimeMillis() > deadline) {
-        fail(message);
-      }
-      Thread.sleep(2);
     }
   }
 }
