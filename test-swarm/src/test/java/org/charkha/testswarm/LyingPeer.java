@@ -216,6 +216,27 @@ public final class LyingPeer {
     }
     message(out, 1, new byte[0]); // unchoke: ask for anything
     out.flush();
+    if (knows) {
+      // A peer still fetching metadata may drop the bitfield: say "have" again every 2 s once it can count pieces.
+      int pieces = v.torrent().pieceCount();
+      Thread haves = new Thread(() -> {
+        try {
+          while (!s.isClosed()) {
+            Thread.sleep(2000);
+            synchronized (out) {
+              for (int i = 0; i < pieces; i++) {
+                message(out, 4, new byte[] {(byte) (i >>> 24), (byte) (i >>> 16), (byte) (i >>> 8), (byte) i});
+              }
+              out.flush();
+            }
+          }
+        } catch (IOException | InterruptedException e) {
+          // the session ended
+        }
+      }, "lying-haves");
+      haves.setDaemon(true);
+      haves.start();
+    }
     long theirItemId = -1;
     long theirMetadataId = -1;
     boolean spammed = false;
@@ -240,11 +261,15 @@ public final class LyingPeer {
         }
         if (theirItemId > 0 && !spammed && v != null) {
           spammed = true;
-          flood(out, (int) theirItemId, v.item());
+          synchronized (out) {
+            flood(out, (int) theirItemId, v.item());
+          }
         }
       } else if (id == 20 && payload.length > 0 && payload[0] == OUR_METADATA_ID) {
         metadataRequests.incrementAndGet();
-        answerMetadata(out, (int) theirMetadataId, payload, knows && !oversized ? v.torrent().infoDict() : null);
+        synchronized (out) {
+          answerMetadata(out, (int) theirMetadataId, payload, knows && !oversized ? v.torrent().infoDict() : null);
+        }
       } else if (id == 6 && payload.length == 12 && knows) {
         int index = ((payload[0] & 0xff) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
         int begin = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);
@@ -255,8 +280,10 @@ public final class LyingPeer {
           byte[] piece = new byte[8 + blockLength];
           System.arraycopy(payload, 0, piece, 0, 8);
           System.arraycopy(garbage, 0, piece, 8, blockLength);
-          message(out, 7, piece);
-          out.flush();
+          synchronized (out) {
+            message(out, 7, piece);
+            out.flush();
+          }
           if (garbageBlocks.incrementAndGet() % 10 == 1) {
             System.out.printf("lying: sent a garbage block of piece %d at %d%n", index, begin);
           }
