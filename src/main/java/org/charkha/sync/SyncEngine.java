@@ -70,7 +70,11 @@ public final class SyncEngine implements AutoCloseable {
    *     for the new version can still travel on its connections
    */
   public record Config(Duration pollInterval, Duration republishInterval, Duration downloadTimeout,
-      Duration oldVersionGrace) {
+      Duration oldVersionGrace, FeedQuota quota) {
+    public Config(Duration pollInterval, Duration republishInterval, Duration downloadTimeout, Duration oldVersionGrace) {
+      this(pollInterval, republishInterval, downloadTimeout, oldVersionGrace, FeedQuota.DEFAULT);
+    }
+
     public static Config defaults() {
       return new Config(Duration.ofSeconds(60), Duration.ofMinutes(60), Duration.ofMinutes(10), Duration.ofSeconds(30));
     }
@@ -505,8 +509,12 @@ public final class SyncEngine implements AutoCloseable {
           .whenCompleteAsync((torrent, err) -> complete(item, staging, torrent, err), scheduler);
     }
 
-    /** Places the segments we already hold into the staging directory, before bt asks for data. */
+    /**
+     * Checks the quota and places the segments we already hold into the staging directory, before
+     * bt asks for data. A version over the quota stops here: no piece of it is downloaded.
+     */
     private void stage(long seq, FeedTorrent torrent) {
+      config.quota().checkMetadata(torrent);
       try {
         store.stageDownload(seq, torrent);
       } catch (IOException e) {
@@ -518,7 +526,11 @@ public final class SyncEngine implements AutoCloseable {
       String failure = null;
       List<Entry> changed = List.of();
       FeedLog verified = null;
-      if (err != null) {
+      Throwable overQuota = rootCause(err);
+      if (overQuota instanceof FeedQuota.Exceeded) {
+        failure = "rejected seq " + item.seq() + ": " + overQuota.getMessage();
+        refuse(item);
+      } else if (err != null) {
         failure = "download of seq " + item.seq() + " failed: " + rootMessage(err);
       } else {
         try {
@@ -536,6 +548,7 @@ public final class SyncEngine implements AutoCloseable {
             pieces.add(samePiece(previousTorrent, torrent, i) && previous != null ? null : store.readPiece(staging, i));
           }
           verified = FeedVerifier.verify(feed, pieces, previous, i -> samePiece(previousTorrent, torrent, i));
+          config.quota().checkEntries(verified);
           changed = changedEntries(previousTorrent, torrent, verified);
           store.commit(item.seq(), staging); // in place: the download goes on seeding as it is
           store.writeItem(item);
@@ -562,18 +575,16 @@ public final class SyncEngine implements AutoCloseable {
           }
         } catch (FeedVerificationException e) {
           failure = "rejected seq " + item.seq() + ": " + e.reason() + ": " + e.getMessage();
-          synchronized (this) {
-            if (refused.size() >= MAX_REFUSED) {
-              refused.remove(refused.iterator().next());
-            }
-            refused.add(org.charkha.feed.Hex.encode(item.value()));
-          }
+          refuse(item);
           if (e.reason() == FeedVerificationException.Reason.EQUIVOCATION) {
             synchronized (this) {
               equivocation = true; // stays: a key that signed two histories is never trusted again
               rejected = failure;
             }
           }
+        } catch (FeedQuota.Exceeded e) {
+          failure = "rejected seq " + item.seq() + ": " + e.getMessage();
+          refuse(item);
         } catch (IOException | RuntimeException e) {
           failure = "storing seq " + item.seq() + " failed: " + e;
         }
@@ -600,6 +611,14 @@ public final class SyncEngine implements AutoCloseable {
         announce(item);
       }
       finish(item, failure);
+    }
+
+    /** Remembers a version that can never be accepted, so its item does not start a download again. */
+    private synchronized void refuse(MutableItem item) {
+      if (refused.size() >= MAX_REFUSED) {
+        refused.remove(refused.iterator().next());
+      }
+      refused.add(org.charkha.feed.Hex.encode(item.value()));
     }
 
     private synchronized void finish(MutableItem item, String failure) {
@@ -671,6 +690,13 @@ public final class SyncEngine implements AutoCloseable {
       }
     }
     return changed;
+  }
+
+  private static Throwable rootCause(Throwable t) {
+    while (t != null && t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private static String rootMessage(Throwable t) {

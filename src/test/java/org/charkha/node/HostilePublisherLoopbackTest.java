@@ -55,10 +55,14 @@ class HostilePublisherLoopbackTest {
   }
 
   private Node node(String name) throws Exception {
+    return node(name, org.charkha.sync.FeedQuota.DEFAULT);
+  }
+
+  private Node node(String name, org.charkha.sync.FeedQuota quota) throws Exception {
     DataDir data = DataDir.open(tmp.resolve(name));
     Node n = Node.start(data, SwarmNetwork.start(config(freePort(), data.home().resolve("swarm")), true,
         Duration.ofSeconds(20)), new SyncEngine.Config(Duration.ofHours(1), Duration.ofHours(1),
-        Duration.ofSeconds(20), Duration.ofSeconds(1)));
+        Duration.ofSeconds(20), Duration.ofSeconds(1), quota));
     closers.add(n);
     return n;
   }
@@ -134,6 +138,7 @@ class HostilePublisherLoopbackTest {
     assertTrue(follower.app().profile(feed.toString()).equivocation(), "the UI warns on the feed's profile");
 
     // The fork's item stays in the DHT and comes back on every poll: it is refused without a download.
+    await("the rejected download is finished", () -> status().state().equals("current"));
     follower.sync().offer(MutableItem.signInfohash(key, feed, 10, FeedTorrent.of(fork).infohash()), List.of(rogueAddress));
     assertEquals("current", status().state(), "no second download of a rejected version");
   }
@@ -205,5 +210,29 @@ class HostilePublisherLoopbackTest {
     assertTrue(seconds <= 45, "a corrupting peer slowed the update to " + seconds + " s (bound 45 s)");
     assertEquals(FeedTorrent.of(genuine).infohashHex(),
         FeedTorrent.of(follower.data().feed(feed).load().orElseThrow()).infohashHex(), "exactly the author's version");
+  }
+
+  @Test
+  void aFeedOverTheQuotaIsRefusedBeforeItsPiecesOrAfterVerificationAndNotFetchedAgain() throws Exception {
+    MutableItem item = author.own().currentItem().orElseThrow();
+    int authorPort = ((SwarmNetwork) networkOf(author)).engine().port();
+    List<InetSocketAddress> from = List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), authorPort));
+    for (var quota : List.of(new org.charkha.sync.FeedQuota(100, 16, 100), new org.charkha.sync.FeedQuota(1 << 20, 16, 1))) {
+      Node limited = node("limited-" + quota.maxBytes(), quota);
+      limited.own().append(new Content.Follow(feed));
+      limited.checkOwnFeed();
+      limited.sync().offer(item, from);
+      FeedStatus[] status = new FeedStatus[1];
+      await("the follower with quota " + quota + " refuses the feed", () -> {
+        status[0] = limited.sync().status().get(0);
+        return status[0].rejected() != null;
+      });
+      assertTrue(status[0].rejected().contains("OVER_QUOTA"), status[0].rejected());
+      assertTrue(status[0].rejected().contains(quota.maxBytes() == 100 ? "bytes" : "entries"), status[0].rejected());
+      assertEquals(-1, status[0].heldSeq(), "nothing over the quota is held");
+      assertTrue(limited.data().feed(feed).load().isEmpty(), "nothing over the quota is stored");
+      limited.sync().offer(item, from);
+      assertTrue(!limited.sync().status().get(0).state().equals("downloading"), "a refused version is not fetched again");
+    }
   }
 }
