@@ -24,9 +24,9 @@ import org.charkha.dht.DhtNode;
 /**
  * Our bindings in bt's Guice injector, in place of bt-dht's DHTModule: the DHT is our
  * {@link DhtNode} (persistent id and table, same port as TCP), plus known-peer injection, the BEP 6
- * allowed-fast fix, a client executor we can interrupt and network buffers and a selector that
- * cannot deadlock ({@link ReleaseSafeBuffers}, {@link RegisteringSelector}). Passed to bt as a custom module, so it
- * overrides bt's standard bindings (Modules.override).
+ * allowed-fast fix, a client executor we can interrupt, and network buffers and a selector that
+ * cannot deadlock ({@link ReleaseSafeBuffers}, {@link RegisteringSelector}). Passed to bt as a
+ * custom module, so it overrides bt's standard bindings (Modules.override).
  */
 final class SwarmModule implements Module {
   private final DhtNode dht; // null: no DHT

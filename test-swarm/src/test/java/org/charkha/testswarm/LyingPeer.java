@@ -36,14 +36,15 @@ import org.charkha.torrent.FeedTorrent;
  *
  * <ul>
  *   <li>claims to have every piece and answers every request with random bytes (corrupt pieces);
- *   <li>on every other connection claims metadata of 64 MiB (oversized metadata, BEP 9);
+ *   <li>on every other connection claims metadata of 64 MiB (oversized metadata, BEP 9) and every
+ *       piece, and never answers a request (a withholding seeder);
  *   <li>floods the push extension with items that must all be ignored: forged signatures with a huge
  *       seq, valid items of unknown keys, oversized and malformed messages, and replays of the
  *       author's current item.
  * </ul>
  *
  * <p>It prints one line per session and a running total, which the scenario reads:
- * {@code lying: totals sessions=S items=I garbageBlocks=G metadataRequests=M}.
+ * {@code lying: totals sessions=S items=I garbageBlocks=G metadataRequests=M withheldRequests=W}.
  *
  * <pre>
  * java -cp ... org.charkha.testswarm.LyingPeer --bind IP:PORT --author-home DIR --feed HEX
@@ -68,6 +69,7 @@ public final class LyingPeer {
   private final AtomicLong items = new AtomicLong();
   private final AtomicLong garbageBlocks = new AtomicLong();
   private final AtomicLong metadataRequests = new AtomicLong();
+  private final AtomicLong withheld = new AtomicLong();
   private volatile Version current;
 
   /** The author's current version as the liar knows it. */
@@ -127,8 +129,8 @@ public final class LyingPeer {
           }
         }
       }
-      System.out.printf("lying: totals sessions=%d items=%d garbageBlocks=%d metadataRequests=%d%n",
-          sessions.get(), items.get(), garbageBlocks.get(), metadataRequests.get());
+      System.out.printf("lying: totals sessions=%d items=%d garbageBlocks=%d metadataRequests=%d withheldRequests=%d%n",
+          sessions.get(), items.get(), garbageBlocks.get(), metadataRequests.get(), withheld.get());
       Thread.sleep(1000);
     }
   }
@@ -270,6 +272,8 @@ public final class LyingPeer {
         synchronized (out) {
           answerMetadata(out, (int) theirMetadataId, payload, knows && !oversized ? v.torrent().infoDict() : null);
         }
+      } else if (id == 6 && oversized) {
+        withheld.incrementAndGet(); // this session claims every piece and never sends one
       } else if (id == 6 && payload.length == 12 && knows) {
         int index = ((payload[0] & 0xff) << 24) | ((payload[1] & 0xff) << 16) | ((payload[2] & 0xff) << 8) | (payload[3] & 0xff);
         int begin = ((payload[4] & 0xff) << 24) | ((payload[5] & 0xff) << 16) | ((payload[6] & 0xff) << 8) | (payload[7] & 0xff);

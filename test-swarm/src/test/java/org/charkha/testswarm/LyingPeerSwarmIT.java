@@ -18,7 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * A hostile peer on its own host ({@link LyingPeer}, its own implementation of the wire protocol)
  * floods A's follower B with push messages that must be ignored (forged signatures, strangers'
  * items, oversized and malformed messages, replays), and offers A's newest follower C corrupt
- * pieces and 64 MiB of metadata. Honest nodes keep only A's genuine versions, stay within their
+ * pieces, 64 MiB of metadata and pieces it never sends. Honest nodes keep only A's genuine versions, stay within their
  * memory, and are not slowed beyond {@link #BOUND}.
  */
 @ExtendWith(SwarmExtension.class)
@@ -29,7 +29,7 @@ class LyingPeerSwarmIT {
   /** Resident memory of a node (it runs with -Xmx128m) under attack. */
   private static final long MAX_RSS_KB = 400 * 1024;
   private static final Pattern TOTALS = Pattern.compile(
-      "lying: totals sessions=(\\d+) items=(\\d+) garbageBlocks=(\\d+) metadataRequests=(\\d+)");
+      "lying: totals sessions=(\\d+) items=(\\d+) garbageBlocks=(\\d+) metadataRequests=(\\d+) withheldRequests=(\\d+)");
 
   @Test
   void honestNodesIgnoreTheLiesAndStayCurrent(@Hosts(4) Swarm swarm) throws Exception {
@@ -67,8 +67,8 @@ class LyingPeerSwarmIT {
     assertEquals(a.ownLog().get("entries"), c.heldOrFail(a).get("entries"), "n3 (C) holds exactly A's entries");
 
     long[] totals = totals(liar);
-    System.out.printf("LyingPeerSwarmIT: liar sessions=%d items=%d garbageBlocks=%d metadataRequests=%d%n",
-        totals[0], totals[1], totals[2], totals[3]);
+    System.out.printf("LyingPeerSwarmIT: liar sessions=%d items=%d garbageBlocks=%d metadataRequests=%d withheldRequests=%d%n",
+        totals[0], totals[1], totals[2], totals[3], totals[4]);
     assertTrue(totals[0] >= 3, "the liar had sessions with B and C: " + totals[0]);
     for (CharkhaNode n : List.of(b, c)) {
       assertTrue(n.isRunning(), n.name() + " survived");
@@ -90,11 +90,11 @@ class LyingPeerSwarmIT {
   }
 
   private static long[] totals(Host liar) {
-    long[] last = new long[4];
+    long[] last = new long[5];
     for (String l : liar.process("liar").lines()) {
       Matcher m = TOTALS.matcher(l);
       if (m.find()) {
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 5; i++) {
           last[i] = Long.parseLong(m.group(i + 1));
         }
       }
