@@ -112,6 +112,9 @@ public final class Bench {
     rows.add(new Row("1b", "…until full-text search covers the whole feed",
         ms(searchable), String.format("ingest alone %.0f ms", ingest.getPercentile(50)),
         String.format("%.2f×", searchable.getPercentile(50) / ingest.getPercentile(50)), "(reported)", "—"));
+    rows.add(new Row("1c", "…its split: verification alone | index ingest alone",
+        ms(r.get("verifyOnly")) + " | " + ms(r.get("ingestOnly")), String.format("bare insert %.0f ms",
+        r.get("floorSqliteInsert").getPercentile(50)), "—", "(reported)", "—"));
   }
 
   private static Map<String, Statistics> jmhSingleShot(String include) {

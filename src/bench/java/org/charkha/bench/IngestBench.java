@@ -49,6 +49,7 @@ public class IngestBench {
   Path dir;
   FeedIndex index;
   Connection bare;
+  List<Entry> verified;
 
   @Setup(Level.Trial)
   public void feed() throws Exception {
@@ -71,6 +72,7 @@ public class IngestBench {
       hashes[i] = e.hash();
       texts[i] = ((Content.Post) e.content()).text();
     }
+    verified = FeedVerifier.verify(feed, pieces).entries();
     dir = Files.createTempDirectory("charkha-ingest-bench");
   }
 
@@ -120,6 +122,18 @@ public class IngestBench {
     Object r = index.ingest(feed, log.entries());
     index.awaitSearch();
     return r;
+  }
+
+  /** Split of {@link #verifyAndIngest}: verification alone (parse, hashes, Merkle, signatures, chain). */
+  @Benchmark
+  public Object verifyOnly() throws Exception {
+    return FeedVerifier.verify(feed, pieces);
+  }
+
+  /** Split of {@link #verifyAndIngest}: the index's share, entries already verified. */
+  @Benchmark
+  public Object ingestOnly() throws Exception {
+    return index.ingest(feed, verified);
   }
 
   @Benchmark
