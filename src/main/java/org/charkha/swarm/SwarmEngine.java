@@ -143,6 +143,9 @@ public final class SwarmEngine implements AutoCloseable {
     // with one seeder that caps a catch-up near 1 MB/s. Feeds are many small (64 KiB) pieces.
     bt.setMaxSimultaneouslyAssignedPieces(32);
     bt.setMaxMessageProcessingInterval(java.time.Duration.ofMillis(10));
+    // bt reads a handshake in non-blocking polls and sleeps this long whenever the bytes are not
+    // all there yet (1 s by default): every new connection, so every new version, paid seconds.
+    bt.setMseWaitBetweenReads(java.time.Duration.ofMillis(10));
     return bt;
   }
 
