@@ -21,8 +21,12 @@ import java.util.concurrent.TimeUnit;
 import org.charkha.dht.MutableItem;
 import org.charkha.feed.Content;
 import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLog;
+import org.charkha.feed.Identity;
 import org.charkha.index.QueryBench;
 import org.charkha.node.OwnFeed;
+import org.charkha.store.DataDir;
+import org.charkha.store.FeedStore;
 import org.charkha.torrent.FeedTorrent;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -77,9 +81,7 @@ public final class Bench {
       queries();
     }
     if (only.contains("6")) {
-      rows.add(new Row("6", "Scale: one node following 1,000 feeds", "not measured", "—", "—",
-          "RSS, threads, idle CPU", "n/a"));
-      notes.add("6: not measured; see BENCHMARKS.md for what stands in the way.");
+      scale();
     }
     if (only.contains("7")) {
       cli();
@@ -409,6 +411,101 @@ public final class Bench {
       node.waitFor(20, TimeUnit.SECONDS);
       node.destroyForcibly();
     }
+  }
+
+  // ---------------------------------------------------------------------------------- figure 6
+
+  static final int SCALE_FEEDS = 1_000;
+
+  /**
+   * Figure 6: the real node ({@code ./charkha run}, its own JVM) on a data directory that follows
+   * and holds 1,000 feeds of 20 posts each, so at start it seeds 1,000 torrents and re-indexes
+   * 20,000 posts. On loopback without DHT peers: the DHT polls find no node, so the DHT packet
+   * rate of a real network is not part of this figure. Resident memory and threads once settled,
+   * CPU over 60 s idle.
+   */
+  private static void scale() throws Exception {
+    progress("figure 6: a node following and holding " + SCALE_FEEDS + " feeds (idle)");
+    Path home = work.resolve("scale-home");
+    DataDir data = DataDir.open(home);
+    data.initialize();
+    List<Content> follows = new ArrayList<>();
+    for (int i = 0; i < SCALE_FEEDS; i++) {
+      Identity author = BenchFeeds.identity(10_000 + i);
+      FeedLog log = BenchFeeds.log(author, 20, i);
+      FeedStore store = data.feed(author.feed());
+      store.writeVersion(1, log);
+      store.writeItem(MutableItem.signInfohash(author, author.feed(), 1, FeedTorrent.of(log).infohash()));
+      follows.add(new Content.Follow(author.feed()));
+    }
+    OwnFeed.open(data).appendAll(follows, BenchFeeds.timestamps(SCALE_FEEDS, 1_700_000_000_000L));
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    Path log = work.resolve("scale-node.log");
+    long started = System.nanoTime();
+    Process node = new ProcessBuilder(repo.resolve("charkha").toString(), "--home", home.toString(), "run",
+        "--port", Integer.toString(port), "--bind", "127.0.0.1", "--no-public-bootstrap", "--no-lsd", "--web-port", "0")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+      while (!Files.exists(home.resolve("node.json"))) {
+        if (System.nanoTime() > deadline || !node.isAlive()) {
+          throw new IllegalStateException("node did not start; see " + log);
+        }
+        Thread.sleep(100);
+      }
+      double startSeconds = (System.nanoTime() - started) / 1e9;
+      Thread.sleep(30_000); // seeding checks and the re-index settle
+      long pid = node.pid();
+      long ticks0 = cpuTicks(pid);
+      long t0 = System.nanoTime();
+      Thread.sleep(60_000);
+      double cpu = (cpuTicks(pid) - ticks0) / 100.0 / ((System.nanoTime() - t0) / 1e9); // USER_HZ = 100
+      long rssKb = procStatus(pid, "VmRSS:");
+      long threads = procStatus(pid, "Threads:");
+      notes.add("6: threads by name (digits dropped): " + threadNames(pid));
+      rows.add(new Row("6", "Scale: node following and holding 1,000 feeds, idle (loopback, no DHT peers)",
+          String.format("RSS %d MB, %d threads, CPU %.1f%% of one core", rssKb / 1024, threads, 100 * cpu),
+          String.format("start to running %.1f s", startSeconds), "—", "≤ 512 MB RSS, < 5% of a core idle",
+          rssKb / 1024 <= 512 && cpu < 0.05 ? "pass" : "miss"));
+    } finally {
+      node.destroy();
+      node.waitFor(30, TimeUnit.SECONDS);
+      node.destroyForcibly();
+    }
+  }
+
+  /** The node's threads grouped by name with digits dropped, largest groups first. */
+  private static String threadNames(long pid) throws IOException {
+    Map<String, Integer> groups = new HashMap<>();
+    try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          groups.merge(Files.readString(t.resolve("comm")).strip().replaceAll("\\d+", "#"), 1, Integer::sum);
+        } catch (IOException gone) {
+          // the thread ended while we looked
+        }
+      }
+    }
+    return groups.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(6)
+        .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", "));
+  }
+
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+  }
+
+  private static long procStatus(long pid, String key) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      if (line.startsWith(key)) {
+        return Long.parseLong(line.substring(key.length()).replaceAll("\\D", ""));
+      }
+    }
+    throw new IllegalStateException("no " + key + " for pid " + pid);
   }
 
   private static double medianOf10(String... cmd) throws Exception {
