@@ -47,9 +47,9 @@ public final class IngestLoop {
   }
 
   private static void run(String[] args) throws Exception {
-    Node author = start(Path.of(args[0]));
-    int authorPort = port;
-    Node follower = start(Path.of(args[1]));
+    Started started = start(Path.of(args[0]));
+    Node author = started.node();
+    Node follower = start(Path.of(args[1])).node();
     FeedId a = author.own().feed();
     follower.own().follow(a);
     follower.checkOwnFeed();
@@ -65,7 +65,7 @@ public final class IngestLoop {
     System.out.println("REINDEXED " + held);
     System.out.println("READY");
     System.out.flush();
-    InetSocketAddress authorAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), authorPort);
+    InetSocketAddress authorAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), started.port());
     long last = follower.data().feed(a).readItem().map(i -> i.seq()).orElse(-1L);
     while (true) {
       long size = author.own().log().size();
@@ -92,9 +92,10 @@ public final class IngestLoop {
     }
   }
 
-  private static int port;
+  private record Started(Node node, int port) {}
 
-  private static Node start(Path home) throws IOException {
+  private static Started start(Path home) throws IOException {
+    int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
@@ -102,8 +103,8 @@ public final class IngestLoop {
     SwarmConfig config = SwarmConfig.builder(port, data.home().resolve("swarm"))
         .bindAddress(InetAddress.getLoopbackAddress()).dht(false).publicBootstrap(false).lsd(false)
         .peerDiscoveryInterval(Duration.ofSeconds(1)).build();
-    return Node.start(data, SwarmNetwork.start(config, true, Duration.ofSeconds(60)),
-        new SyncEngine.Config(Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofSeconds(1)));
+    return new Started(Node.start(data, SwarmNetwork.start(config, true, Duration.ofSeconds(60)),
+        new SyncEngine.Config(Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofSeconds(1))), port);
   }
 
   /** Posts of {@code feed} in the index, counted page by page. */
