@@ -141,7 +141,7 @@ public final class SwarmEngine implements AutoCloseable {
     bt.setPeerConnectionInactivityThreshold(java.time.Duration.ofMinutes(30));
     // bt assigns 3 pieces per peer at a time and its dispatcher idles up to 100 ms between rounds:
     // with one seeder that caps a catch-up near 1 MB/s. Feeds are many small (64 KiB) pieces.
-    bt.setMaxSimultaneouslyAssignedPieces(32);
+    bt.setMaxSimultaneouslyAssignedPieces(128);
     bt.setMaxMessageProcessingInterval(java.time.Duration.ofMillis(10));
     // bt reads a handshake in non-blocking polls and sleeps this long whenever the bytes are not
     // all there yet (1 s by default): every new connection, so every new version, paid seconds.

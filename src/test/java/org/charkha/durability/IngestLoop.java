@@ -25,13 +25,13 @@ import org.charkha.sync.SyncEngine;
 
 /**
  * The child process of {@link IngestCrashTest}: an author and a follower node on loopback (real bt,
- * real files, real SQLite). The author publishes a version of 200 more posts after another; the
+ * real files, real SQLite). The author publishes a version of 50 more posts after another; the
  * follower fetches, verifies, stores and indexes each. Prints {@code REINDEXED n} once the
  * restarted follower's index holds every post of its stored copy, then {@code READY}, then
  * {@code HELD seq size} after each version the follower stored. Args: author home, follower home.
  */
 public final class IngestLoop {
-  static final int BATCH = 200;
+  static final int BATCH = 50;
 
   private IngestLoop() {}
 
