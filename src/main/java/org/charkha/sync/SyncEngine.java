@@ -392,9 +392,9 @@ public final class SyncEngine implements AutoCloseable {
     boolean equivocation;
     long lastUpdate;
     /**
-     * Infohashes of versions that failed verification (bounded). A thief's or a forked device's
-     * item stays in the DHT and is offered again on every poll; fetching it again would fail the
-     * same way, so it is refused without a download.
+     * Values ({@code {ih}}, hex) of items whose version failed verification or the quota
+     * (bounded). A thief's or a forked device's item stays in the DHT and is offered again on
+     * every poll; fetching it again would fail the same way, so it is refused without a download.
      */
     final java.util.LinkedHashSet<String> refused = new java.util.LinkedHashSet<>();
 
@@ -526,9 +526,9 @@ public final class SyncEngine implements AutoCloseable {
       String failure = null;
       List<Entry> changed = List.of();
       FeedLog verified = null;
-      Throwable overQuota = rootCause(err);
-      if (overQuota instanceof FeedQuota.Exceeded) {
-        failure = "rejected seq " + item.seq() + ": " + overQuota.getMessage();
+      Throwable cause = rootCause(err);
+      if (cause instanceof FeedQuota.Exceeded) {
+        failure = "rejected seq " + item.seq() + ": " + cause.getMessage();
         refuse(item);
       } else if (err != null) {
         failure = "download of seq " + item.seq() + " failed: " + rootMessage(err);
@@ -700,9 +700,7 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   private static String rootMessage(Throwable t) {
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
+    t = rootCause(t);
     return t instanceof java.util.concurrent.TimeoutException ? "timed out" : String.valueOf(t.getMessage());
   }
 
