@@ -21,7 +21,7 @@ import org.charkha.bencode.BencodeException;
  * Nothing is partly accepted; any failure rejects the whole version.
  */
 public final class FeedVerifier {
-  /** Below this many segments, checking signatures on the calling thread is faster than forking. */
+  /** Below this many segments, parsing and checking on the calling thread is faster than forking. */
   private static final int PARALLEL_THRESHOLD = 8;
 
   private FeedVerifier() {}
@@ -58,19 +58,23 @@ public final class FeedVerifier {
       throw new FeedVerificationException(OVERSIZE,
           prefix(feed) + pieces.size() + " segments, more than " + Limits.MAX_SEGMENTS);
     }
-    List<Segment> segments = new ArrayList<>(pieces.size());
-    List<Segment> fresh = new ArrayList<>();
+    List<Integer> toParse = new ArrayList<>();
     for (int i = 0; i < pieces.size(); i++) {
-      byte[] piece = pieces.get(i);
-      if (piece == null) {
-        if (held == null || i >= held.segments().size() || !sameAsHeld.test(i)) {
-          throw new IllegalArgumentException("piece " + i + " is missing and not the same as a held one");
-        }
+      if (pieces.get(i) != null) {
+        toParse.add(i);
+      } else if (held == null || i >= held.segments().size() || !sameAsHeld.test(i)) {
+        throw new IllegalArgumentException("piece " + i + " is missing and not the same as a held one");
+      }
+    }
+    Segment[] parsed = parseAll(feed, pieces, toParse);
+    List<Segment> segments = new ArrayList<>(pieces.size());
+    List<Segment> fresh = new ArrayList<>(toParse.size());
+    for (int i = 0; i < pieces.size(); i++) {
+      if (parsed[i] == null) {
         segments.add(held.segments().get(i));
       } else {
-        Segment s = parsePiece(feed, i, piece, i == pieces.size() - 1);
-        segments.add(s);
-        fresh.add(s);
+        segments.add(parsed[i]);
+        fresh.add(parsed[i]);
       }
     }
     checkSignatures(feed, fresh);
@@ -80,6 +84,35 @@ public final class FeedVerifier {
       checkContinues(feed, held, log);
     }
     return log;
+  }
+
+  /**
+   * Parses the pieces at {@code indexes}, on all cores when there are many (parsing hashes every
+   * entry, most of a verification's cost). A failure is reported for the lowest failing index,
+   * as a sequential parse would.
+   */
+  private static Segment[] parseAll(FeedId feed, List<byte[]> pieces, List<Integer> indexes)
+      throws FeedVerificationException {
+    Segment[] parsed = new Segment[pieces.size()];
+    FeedVerificationException[] failed = new FeedVerificationException[pieces.size()];
+    IntStream range = IntStream.range(0, indexes.size());
+    if (indexes.size() >= PARALLEL_THRESHOLD) {
+      range = range.parallel();
+    }
+    range.forEach(k -> {
+      int i = indexes.get(k);
+      try {
+        parsed[i] = parsePiece(feed, i, pieces.get(i), i == pieces.size() - 1);
+      } catch (FeedVerificationException e) {
+        failed[i] = e;
+      }
+    });
+    for (FeedVerificationException e : failed) {
+      if (e != null) {
+        throw e;
+      }
+    }
+    return parsed;
   }
 
   private static Segment parsePiece(FeedId feed, int i, byte[] piece, boolean last) throws FeedVerificationException {

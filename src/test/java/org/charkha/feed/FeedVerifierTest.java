@@ -375,6 +375,18 @@ class FeedVerifierTest {
     assertTrue(next.entry(1).isRedacted());
   }
 
+  @Test
+  void namesTheFirstBadSegmentWhenManyAreParsedInParallel() {
+    List<byte[]> many = TestFeeds.copy(TestFeeds.withSegments(ALICE, 40).pieces());
+    for (int i : new int[] {31, 17, 25}) {
+      byte[] p = many.get(i).clone();
+      p[p.length - 1] = 1; // non-zero padding
+      many.set(i, p);
+    }
+    FeedVerificationException e = rejected(MALFORMED, FEED, many, null);
+    assertTrue(e.getMessage().contains("segment 17"), e.getMessage());
+  }
+
   // ---- nothing partly accepted ----
 
   @Test
