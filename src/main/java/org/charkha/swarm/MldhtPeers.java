@@ -8,7 +8,11 @@ import bt.net.InetPeer;
 import bt.net.Peer;
 import bt.runtime.Config;
 import bt.torrent.TorrentRegistry;
+import com.google.common.base.Ticker;
 import com.google.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
@@ -32,7 +36,9 @@ import org.charkha.dht.DhtNode;
  * announce_peer to the nodes that gave tokens while the torrent is active. Unlike bt's
  * MldhtService it never blocks waiting for a socket: without one there are simply no peers.
  * Peers that announced to this very node come first: a lookup never asks its own node, and in a
- * small swarm our node is often one of the few closest to the infohash.
+ * small swarm our node is often one of the few closest to the infohash. A torrent held whole is
+ * looked up (and announced) only every {@link #SEED_REFRESH} ({@link SeedLookups}); in between its
+ * peers come from its announce and from those already known, without waiting.
  */
 final class MldhtPeers implements DHTService {
   /**
@@ -42,6 +48,9 @@ final class MldhtPeers implements DHTService {
    * arrive later are kept in {@link #late} and handed out by the torrent's next lookup.
    */
   private static final long STREAM_LIMIT_MILLIS = 3000;
+  /** Seeded torrents: re-announced well within the 30 minutes DHT nodes keep an announce. */
+  private static final Duration SEED_REFRESH = Duration.ofMinutes(15);
+  private static final int SEED_LOOKUPS_AT_ONCE = 4;
   private static final int LATE_MAX_PER_TORRENT = 50;
   private static final Object END = new Object();
 
@@ -50,6 +59,8 @@ final class MldhtPeers implements DHTService {
   private final DhtNode node;
   private final TorrentRegistry torrents;
   private final int btPort;
+
+  private final SeedLookups seedLookups = new SeedLookups(SEED_REFRESH, SEED_LOOKUPS_AT_ONCE, Ticker.systemTicker());
 
   @Inject
   MldhtPeers(DhtNode node, TorrentRegistry torrents, Config config) {
@@ -66,21 +77,18 @@ final class MldhtPeers implements DHTService {
   @Override
   public Stream<Peer> getPeers(TorrentId torrentId) {
     DHT dht = node.dht();
+    boolean seeding = isComplete(torrentId);
+    if (seeding && !seedLookups.tryStart(torrentId)) {
+      return known(dht, torrentId).stream(); // looked up lately: no new lookup, and no waiting
+    }
     PeerLookupTask lookup = dht.isRunning() ? dht.createPeerLookup(torrentId.getBytes()) : null;
     if (lookup == null) {
+      if (seeding) {
+        seedLookups.finished();
+      }
       return Stream.empty(); // no active socket (yet)
     }
-    BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-    // BEP 5 get_peers goes to other nodes only; announces stored here would otherwise never be seen
-    Database.PeersSeeds local = dht.getDatabase().getData().get(new Key(torrentId.getBytes()));
-    if (local != null) {
-      Stream.concat(local.seeds().stream(), local.peers().stream())
-          .forEach(p -> queue.add(InetPeer.build(p.getInetAddress(), p.getPort())));
-    }
-    Set<Peer> earlier = late.remove(torrentId);
-    if (earlier != null) {
-      queue.addAll(earlier);
-    }
+    BlockingQueue<Object> queue = new LinkedBlockingQueue<>(known(dht, torrentId));
     AtomicBoolean streamEnded = new AtomicBoolean();
     lookup.setResultHandler((k, p) -> {
       Peer peer = InetPeer.build(p.getInetAddress(), p.getPort());
@@ -95,13 +103,11 @@ final class MldhtPeers implements DHTService {
     });
     lookup.addListener(t -> {
       queue.add(END);
+      if (seeding) {
+        seedLookups.finished();
+      }
       if (torrents.isSupportedAndActive(torrentId)) {
-        boolean seed = torrents.getDescriptor(torrentId)
-            .map(d -> d.getDataDescriptor())
-            .map(DataDescriptor::getBitfield)
-            .map(b -> b.getPiecesIncomplete() == 0)
-            .orElse(false);
-        dht.announce(lookup, seed, btPort);
+        dht.announce(lookup, isComplete(torrentId), btPort);
       }
     });
     dht.getTaskManager().addTask(lookup);
@@ -129,6 +135,32 @@ final class MldhtPeers implements DHTService {
       }
     };
     return StreamSupport.stream(results, false);
+  }
+
+  /**
+   * Peers known without a lookup: those that announced to this very node (BEP 5 get_peers goes to
+   * other nodes only, so these would otherwise never be seen) and late answers of earlier lookups.
+   */
+  private List<Peer> known(DHT dht, TorrentId torrentId) {
+    List<Peer> known = new ArrayList<>();
+    Database.PeersSeeds local = dht.getDatabase().getData().get(new Key(torrentId.getBytes()));
+    if (local != null) {
+      Stream.concat(local.seeds().stream(), local.peers().stream())
+          .forEach(p -> known.add(InetPeer.build(p.getInetAddress(), p.getPort())));
+    }
+    Set<Peer> earlier = late.remove(torrentId);
+    if (earlier != null) {
+      known.addAll(earlier);
+    }
+    return known;
+  }
+
+  private boolean isComplete(TorrentId torrentId) {
+    return torrents.getDescriptor(torrentId)
+        .map(d -> d.getDataDescriptor())
+        .map(DataDescriptor::getBitfield)
+        .map(b -> b.getPiecesIncomplete() == 0)
+        .orElse(false);
   }
 
   @Override
