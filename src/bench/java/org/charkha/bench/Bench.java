@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.charkha.dht.MutableItem;
 import org.charkha.feed.Content;
 import org.charkha.feed.FeedId;
@@ -27,6 +29,9 @@ import org.charkha.index.QueryBench;
 import org.charkha.node.OwnFeed;
 import org.charkha.store.DataDir;
 import org.charkha.store.FeedStore;
+import org.charkha.testswarm.Host;
+import org.charkha.testswarm.HostProcess;
+import org.charkha.testswarm.Swarm;
 import org.charkha.torrent.FeedTorrent;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
@@ -82,6 +87,7 @@ public final class Bench {
     }
     if (only.contains("6")) {
       scale();
+      scaleOnTestHosts();
     }
     if (only.contains("7")) {
       cli();
@@ -427,18 +433,7 @@ public final class Bench {
   private static void scale() throws Exception {
     progress("figure 6: a node following and holding " + SCALE_FEEDS + " feeds (idle)");
     Path home = work.resolve("scale-home");
-    DataDir data = DataDir.open(home);
-    data.initialize();
-    List<Content> follows = new ArrayList<>();
-    for (int i = 0; i < SCALE_FEEDS; i++) {
-      Identity author = BenchFeeds.identity(10_000 + i);
-      FeedLog log = BenchFeeds.log(author, 20, i);
-      FeedStore store = data.feed(author.feed());
-      store.writeVersion(1, log);
-      store.writeItem(MutableItem.signInfohash(author, author.feed(), 1, FeedTorrent.of(log).infohash()));
-      follows.add(new Content.Follow(author.feed()));
-    }
-    OwnFeed.open(data).appendAll(follows, BenchFeeds.timestamps(SCALE_FEEDS, 1_700_000_000_000L));
+    prepareScaleHome(home);
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -474,6 +469,191 @@ public final class Bench {
       node.destroy();
       node.waitFor(30, TimeUnit.SECONDS);
       node.destroyForcibly();
+    }
+  }
+
+  /** A data directory that follows the bench's 1,000 feeds and holds version 1 of each. */
+  private static void prepareScaleHome(Path home) throws Exception {
+    DataDir data = DataDir.open(home);
+    data.initialize();
+    List<Content> follows = new ArrayList<>();
+    for (int i = 0; i < SCALE_FEEDS; i++) {
+      Identity author = BenchFeeds.identity(ScalePublisher.FIRST_SEED + i);
+      FeedLog log = BenchFeeds.log(author, ScalePublisher.POSTS, i);
+      FeedStore store = data.feed(author.feed());
+      store.writeVersion(1, log);
+      store.writeItem(MutableItem.signInfohash(author, author.feed(), 1, FeedTorrent.of(log).infohash()));
+      follows.add(new Content.Follow(author.feed()));
+    }
+    OwnFeed.open(data).appendAll(follows, BenchFeeds.timestamps(SCALE_FEEDS, 1_700_000_000_000L));
+  }
+
+  private static final int TEST_HOST_PORT = 7000;
+  private static final Pattern NOW_AT_SEQ_2 = Pattern.compile("feed (\\S+): now at seq 2 ");
+
+  /**
+   * Figure 6 on test hosts: the same node ({@code ./charkha run}, same data) on a host of its own in
+   * test-swarm's network namespaces, where mldht works as on the Internet, with three more hosts:
+   * the authors of the 1,000 feeds ({@link ScalePublisher}, seeding version 1) and two plain nodes
+   * as further DHT nodes. Idle for 60 s after settling, then a round of updates: every author
+   * publishes one new post (push to connected peers and a DHT put), measured until the node holds
+   * all 1,000 new versions. The UDP datagrams of the node's namespace are its DHT packets (peer
+   * traffic is TCP, LSD is off). Needs root; a DHT of 4 nodes answers a lookup in fewer packets
+   * than the Internet's, so the lookups per second are reported too.
+   */
+  private static void scaleOnTestHosts() throws Exception {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      rows.add(new Row("6b", "Scale on test hosts (DHT), idle and during a round of updates", "not run: needs root",
+          "—", "—", "≤ 512 MB RSS, < 5% of a core idle", "n/a"));
+      return;
+    }
+    progress("figure 6b: the node on a test host with a DHT, idle, then a round of " + SCALE_FEEDS + " updates");
+    System.setProperty("charkha.swarm.dir", repo.resolve("test-swarm").toString());
+    System.setProperty("charkha.swarm.work", work.resolve("swarm").toString());
+    System.setProperty("charkha.swarm.prefix", "chk-bnch");
+    System.setProperty("charkha.swarm.subnet", "198.18.7");
+    System.setProperty("charkha.jar", repo.resolve("target/charkha.jar").toString());
+    try (Swarm swarm = Swarm.create("bench-scale", 4)) {
+      Host node = swarm.host(1);
+      Host authors = swarm.host(2);
+      List<String> common = List.of("--port", Integer.toString(TEST_HOST_PORT), "--no-public-bootstrap", "--no-lsd",
+          "--web-port", "0");
+      for (int i = 3; i <= 4; i++) {
+        Host h = swarm.host(i);
+        List<String> args = new ArrayList<>(List.of("run", "--bind", h.ip()));
+        args.addAll(common);
+        args.addAll(bootstrapArgs(swarm, h));
+        h.start(h.charkha(args.toArray(String[]::new)));
+      }
+      List<String> publisher = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx1g", "-cp", absoluteClassPath(), ScalePublisher.class.getName(),
+          authors.home().resolve("publisher").toString(), authors.ip(), Integer.toString(TEST_HOST_PORT),
+          Integer.toString(SCALE_FEEDS)));
+      for (Host h : swarm.hosts()) {
+        if (h != authors) {
+          publisher.add(h.address(TEST_HOST_PORT));
+        }
+      }
+      HostProcess authorsProcess = authors.start(publisher);
+      Swarm.waitUntil("publisher seeding", Duration.ofMinutes(3),
+          () -> authorsProcess.lines().stream().anyMatch(l -> l.contains("publisher: seeding")));
+
+      Path home = node.home().resolve("scale-home");
+      prepareScaleHome(home);
+      List<String> run = new ArrayList<>(List.of(repo.resolve("charkha").toString(), "--home", home.toString(),
+          "run", "--bind", node.ip()));
+      run.addAll(common);
+      run.addAll(bootstrapArgs(swarm, node));
+      HostProcess nodeProcess = node.start(run);
+      Swarm.waitUntil("node running", Duration.ofMinutes(3),
+          () -> nodeProcess.lines().stream().anyMatch(l -> l.contains("Charkha node running")));
+      long pid = nodeProcess.pid();
+      Thread.sleep(60_000); // start-up: re-index, republishing the held items, first polls, peers
+
+      Window idle = Window.start(node, pid);
+      Thread.sleep(60_000);
+      Window.Result idleResult = idle.end();
+
+      Window round = Window.start(node, pid);
+      Files.createFile(authors.home().resolve("publisher").resolve("go"));
+      long t0 = System.nanoTime();
+      List<Double> arrivals = new ArrayList<>();
+      Set<String> seen = new java.util.HashSet<>();
+      int scanned = 0;
+      long deadline = t0 + TimeUnit.SECONDS.toNanos(300);
+      while (seen.size() < SCALE_FEEDS && System.nanoTime() < deadline) {
+        Thread.sleep(250);
+        round.sample();
+        List<String> lines = nodeProcess.lines();
+        double now = (System.nanoTime() - t0) / 1e9;
+        for (; scanned < lines.size(); scanned++) {
+          Matcher m = NOW_AT_SEQ_2.matcher(lines.get(scanned));
+          if (m.find() && seen.add(m.group(1))) {
+            arrivals.add(now);
+          }
+        }
+      }
+      Window.Result roundResult = round.end();
+      notes.add("6b: " + authorsProcess.lines().stream().filter(l -> l.contains("publisher: "))
+          .map(l -> l.replaceFirst(".*publisher: ", "")).collect(java.util.stream.Collectors.joining("; "))
+          + "; node's threads by name: " + threadNames(pid));
+      String gotAll = seen.size() == SCALE_FEEDS
+          ? String.format("all %d new versions held after %.1f s (half after %.1f s)", SCALE_FEEDS,
+              arrivals.get(arrivals.size() - 1), arrivals.get(arrivals.size() / 2))
+          : String.format("only %d of %d new versions held after 300 s", seen.size(), SCALE_FEEDS);
+      rows.add(new Row("6b", "Scale on test hosts with a DHT (4 nodes): idle 60 s, poll 60 s",
+          idleResult.describe(), "—", "—", "≤ 512 MB RSS, < 5% of a core idle",
+          idleResult.rssMb() <= 512 && idleResult.cpu() < 0.05 ? "pass" : "miss"));
+      rows.add(new Row("6b", "…during a round of updates (each of the 1,000 authors posts once)",
+          roundResult.describe(), gotAll, "—", "≤ 512 MB RSS", roundResult.rssMb() <= 512 && seen.size() == SCALE_FEEDS
+              ? "pass" : "miss"));
+    }
+  }
+
+  private static List<String> bootstrapArgs(Swarm swarm, Host self) {
+    List<String> args = new ArrayList<>();
+    for (Host h : swarm.hosts()) {
+      if (h != self) {
+        args.addAll(List.of("--bootstrap", h.address(TEST_HOST_PORT)));
+      }
+    }
+    return args;
+  }
+
+  private static String absoluteClassPath() {
+    return Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+        .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+  }
+
+  /** CPU, peak memory and threads of one process and the UDP datagrams of its host over a time window. */
+  private static final class Window {
+    record Result(double seconds, double cpu, long rssMb, long threads, long udpIn, long udpOut) {
+      String describe() {
+        return String.format("RSS peak %d MB, %d threads, CPU %.1f%% of one core, DHT %.0f packets/s in + %.0f out",
+            rssMb, threads, 100 * cpu, udpIn / seconds, udpOut / seconds);
+      }
+    }
+
+    private final Host host;
+    private final long pid;
+    private final long t0 = System.nanoTime();
+    private final long ticks0;
+    private final long[] udp0;
+    private long rssKb;
+    private long threads;
+
+    private Window(Host host, long pid) throws IOException {
+      this.host = host;
+      this.pid = pid;
+      this.ticks0 = cpuTicks(pid);
+      this.udp0 = udpDatagrams(host);
+      sample();
+    }
+
+    static Window start(Host host, long pid) throws IOException {
+      return new Window(host, pid);
+    }
+
+    void sample() throws IOException {
+      rssKb = Math.max(rssKb, procStatus(pid, "VmRSS:"));
+      threads = Math.max(threads, procStatus(pid, "Threads:"));
+    }
+
+    Result end() throws IOException {
+      sample();
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      long[] udp = udpDatagrams(host);
+      return new Result(seconds, (cpuTicks(pid) - ticks0) / 100.0 / seconds, rssKb / 1024, threads,
+          udp[0] - udp0[0], udp[1] - udp0[1]);
+    }
+
+    /** InDatagrams and OutDatagrams of the host's network namespace. */
+    private static long[] udpDatagrams(Host host) {
+      List<String> udp = host.exec("cat", "/proc/net/snmp").stdout().lines().filter(l -> l.startsWith("Udp: ")).toList();
+      List<String> names = Arrays.asList(udp.get(0).split(" "));
+      String[] values = udp.get(1).split(" ");
+      return new long[] {Long.parseLong(values[names.indexOf("InDatagrams")]),
+          Long.parseLong(values[names.indexOf("OutDatagrams")])};
     }
   }
 

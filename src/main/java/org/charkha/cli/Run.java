@@ -31,7 +31,8 @@ final class Run extends Cli.Base {
   @Option(names = "--no-public-bootstrap", description = "Do not join through the public mainline routers (private swarms).")
   boolean noPublicBootstrap;
 
-  @Option(names = "--poll", paramLabel = "SECONDS", description = "How often to look up followed feeds in the DHT (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--poll", paramLabel = "SECONDS", description = "How often to look up each followed feed in the DHT (default: ${DEFAULT-VALUE});"
+      + " background lookups are paced at 4 per second, so with many feeds each waits its turn.")
   int pollSeconds = 60;
 
   @Option(names = "--no-push", description = "Do not send or act on push messages; rely on DHT polling alone.")

@@ -70,9 +70,17 @@ public final class SyncEngine implements AutoCloseable {
    *     for the new version can still travel on its connections
    */
   public record Config(Duration pollInterval, Duration republishInterval, Duration downloadTimeout,
-      Duration oldVersionGrace, FeedQuota quota) {
+      Duration oldVersionGrace, FeedQuota quota, double backgroundLookupsPerSecond) {
+    /** Background DHT lookups (polls, republishing followed feeds) per second: see {@link DhtPacer}. */
+    public static final double DEFAULT_BACKGROUND_LOOKUPS_PER_SECOND = 4;
+
     public Config(Duration pollInterval, Duration republishInterval, Duration downloadTimeout, Duration oldVersionGrace) {
       this(pollInterval, republishInterval, downloadTimeout, oldVersionGrace, FeedQuota.DEFAULT);
+    }
+
+    public Config(Duration pollInterval, Duration republishInterval, Duration downloadTimeout, Duration oldVersionGrace,
+        FeedQuota quota) {
+      this(pollInterval, republishInterval, downloadTimeout, oldVersionGrace, quota, DEFAULT_BACKGROUND_LOOKUPS_PER_SECOND);
     }
 
     public static Config defaults() {
@@ -94,6 +102,7 @@ public final class SyncEngine implements AutoCloseable {
   private long ownPublishedSize = -1;
   private final Map<FeedId, Tracked> tracked = new ConcurrentHashMap<>();
   private final ScheduledExecutorService scheduler;
+  private final DhtPacer pacer;
   private volatile MutableItem ownItem;
   private volatile byte[] ownSeeding;
   private FeedTorrent ownTorrent; // guarded by this
@@ -108,6 +117,7 @@ public final class SyncEngine implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.pacer = new DhtPacer(config.backgroundLookupsPerSecond(), scheduler);
   }
 
   public void addListener(Listener l) {
@@ -126,7 +136,7 @@ public final class SyncEngine implements AutoCloseable {
   public void start() throws IOException {
     publishOwn();
     for (FeedId f : Follows.of(own.log())) {
-      follow(f);
+      follow(f, false);
     }
     long republish = config.republishInterval().toMillis();
     scheduler.scheduleWithFixedDelay(this::republishAll, republish, republish, TimeUnit.MILLISECONDS);
@@ -193,7 +203,17 @@ public final class SyncEngine implements AutoCloseable {
     scheduler.schedule(() -> net.stop(infohash), config.oldVersionGrace().toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Starts following {@code feed}; its first DHT poll runs at once. */
   public void follow(FeedId feed) {
+    follow(feed, true);
+  }
+
+  /**
+   * Feeds followed at start-up are polled at a random point of the first interval (and through
+   * the pacer), so that a node following many feeds does not look them all up at the same moment;
+   * one not held yet, or followed just now, at once.
+   */
+  private void follow(FeedId feed, boolean pollNow) {
     if (feed.equals(own.feed())) {
       return;
     }
@@ -204,10 +224,22 @@ public final class SyncEngine implements AutoCloseable {
         t.loadHeld();
       }
       long poll = config.pollInterval().toMillis();
-      t.poll = scheduler.scheduleWithFixedDelay(() -> poll(t), 0, poll, TimeUnit.MILLISECONDS);
+      long first = poll;
+      if (pollNow || t.heldItem == null) {
+        scheduler.execute(() -> poll(t));
+      } else {
+        first = java.util.concurrent.ThreadLocalRandom.current().nextLong(poll);
+      }
+      t.poll = scheduler.scheduleWithFixedDelay(() -> pacer.submit(new PollOf(f), () -> poll(t)), first, poll,
+          TimeUnit.MILLISECONDS);
       return t;
     });
   }
+
+  /** Keys of the pacer's jobs: one waiting poll and one waiting republish per feed. */
+  private record PollOf(FeedId feed) {}
+
+  private record RepublishOf(FeedId feed) {}
 
   public void unfollow(FeedId feed) throws IOException {
     Tracked t = tracked.remove(feed);
@@ -317,10 +349,18 @@ public final class SyncEngine implements AutoCloseable {
       announce(ownItem);
     }
     for (Tracked t : tracked.values()) {
-      if (t.heldItem != null) {
-        announce(t.heldItem); // BEP 44: anyone may replay a signed item, keeping the feed resolvable
-      }
+      republishLater(t);
     }
+  }
+
+  /** BEP 44: anyone may replay a signed item, which keeps a feed resolvable while its author is away. */
+  private void republishLater(Tracked t) {
+    pacer.submit(new RepublishOf(t.feed), () -> {
+      MutableItem item = t.heldItem;
+      if (item != null) {
+        announce(item);
+      }
+    });
   }
 
   private void announce(MutableItem item) {
@@ -359,6 +399,7 @@ public final class SyncEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    pacer.close();
     scheduler.shutdownNow();
     for (Tracked t : tracked.values()) {
       t.stop();
@@ -608,7 +649,7 @@ public final class SyncEngine implements AutoCloseable {
         for (ItemListener l : itemListeners) {
           l.onNewItem(item);
         }
-        announce(item);
+        republishLater(this);
       }
       finish(item, failure);
     }

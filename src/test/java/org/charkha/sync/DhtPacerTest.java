@@ -1,0 +1,79 @@
+package org.charkha.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class DhtPacerTest {
+  private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+
+  @AfterEach
+  void stop() {
+    scheduler.shutdownNow();
+  }
+
+  @Test
+  void runsQueuedJobsInOrderAtTheRate() throws Exception {
+    List<Long> ran = new CopyOnWriteArrayList<>();
+    List<Integer> order = new CopyOnWriteArrayList<>();
+    try (DhtPacer pacer = new DhtPacer(20, scheduler)) { // one job per 50 ms
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 10; i++) {
+        int n = i;
+        pacer.submit("feed " + i, () -> {
+          order.add(n);
+          ran.add(System.nanoTime() - t0);
+        });
+      }
+      waitFor(() -> ran.size() == 10);
+      assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), order);
+      long spanMillis = TimeUnit.NANOSECONDS.toMillis(ran.get(9) - ran.get(0));
+      assertTrue(spanMillis >= 400, "10 jobs at 20/s span at least 9 periods (450 ms), took " + spanMillis + " ms");
+    }
+  }
+
+  @Test
+  void aKeyAlreadyWaitingIsNotQueuedTwice() throws Exception {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    try (DhtPacer pacer = new DhtPacer(5, scheduler)) {
+      assertTrue(pacer.submit("a", () -> ran.add("a1")));
+      assertFalse(pacer.submit("a", () -> ran.add("a2")));
+      assertTrue(pacer.submit("b", () -> ran.add("b")));
+      assertEquals(2, pacer.waiting());
+      waitFor(() -> ran.size() == 2);
+      assertEquals(List.of("a1", "b"), ran);
+      assertTrue(pacer.submit("a", () -> ran.add("a3")), "once run, the key may be queued again");
+      waitFor(() -> ran.size() == 3);
+    }
+  }
+
+  @Test
+  void aFailingJobDoesNotStopTheOthers() throws Exception {
+    List<String> ran = new CopyOnWriteArrayList<>();
+    try (DhtPacer pacer = new DhtPacer(50, scheduler)) {
+      pacer.submit("bad", () -> {
+        throw new IllegalStateException("DHT has no active socket");
+      });
+      pacer.submit("good", () -> ran.add("good"));
+      waitFor(() -> ran.size() == 1);
+    }
+  }
+
+  private static void waitFor(java.util.function.BooleanSupplier done) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out");
+      }
+      Thread.sleep(10);
+    }
+  }
+}
