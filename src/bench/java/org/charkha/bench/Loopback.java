@@ -3,7 +3,6 @@ package org.charkha.bench;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -13,16 +12,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.charkha.feed.FeedId;
+import org.charkha.node.LoopbackNode;
 import org.charkha.node.Node;
 import org.charkha.node.SwarmNetwork;
-import org.charkha.store.DataDir;
-import org.charkha.swarm.SwarmConfig;
 import org.charkha.swarm.TorrentHandle;
-import org.charkha.sync.SyncEngine;
+import org.charkha.sync.FeedQuota;
 
 /**
- * Real nodes in this JVM on 127.0.0.1, set up as in {@code TwoNodesLoopbackTest}: real bt, real
- * files, SQLite and the push extension; no DHT (the first item is handed over as a DHT get would).
+ * Real nodes in this JVM on 127.0.0.1 ({@link LoopbackNode}, as the loopback tests use): real bt,
+ * real files, SQLite and the push extension; no DHT (the first item is handed over as a DHT get would).
  */
 final class Loopback implements AutoCloseable {
   private final Path root;
@@ -102,20 +100,9 @@ final class Loopback implements AutoCloseable {
   }
 
   Peer start(String name) throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    DataDir data = DataDir.open(root.resolve(name));
-    SwarmConfig config = SwarmConfig.builder(port, data.home().resolve("swarm"))
-        .bindAddress(InetAddress.getLoopbackAddress())
-        .dht(false).publicBootstrap(false).lsd(false).pex(true)
-        .peerDiscoveryInterval(Duration.ofSeconds(1))
-        .build();
-    SyncEngine.Config sync = new SyncEngine.Config(Duration.ofHours(1), Duration.ofHours(1),
-        Duration.ofSeconds(120), Duration.ofSeconds(30));
-    SwarmNetwork net = SwarmNetwork.start(config, true, Duration.ofSeconds(120));
-    Peer p = new Peer(Node.start(data, net, sync), net, port);
+    LoopbackNode n = LoopbackNode.start(root.resolve(name), Duration.ofSeconds(120), Duration.ofSeconds(30),
+        FeedQuota.DEFAULT);
+    Peer p = new Peer(n.node(), n.network(), n.port());
     peers.add(p);
     return p;
   }

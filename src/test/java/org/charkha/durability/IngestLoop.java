@@ -3,7 +3,6 @@ package org.charkha.durability;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,11 +16,8 @@ import org.charkha.index.Cursor;
 import org.charkha.index.FeedIndex;
 import org.charkha.index.ItemView;
 import org.charkha.index.Page;
+import org.charkha.node.LoopbackNode;
 import org.charkha.node.Node;
-import org.charkha.node.SwarmNetwork;
-import org.charkha.store.DataDir;
-import org.charkha.swarm.SwarmConfig;
-import org.charkha.sync.SyncEngine;
 
 /**
  * The child process of {@link IngestCrashTest}: an author and a follower node on loopback (real bt,
@@ -47,7 +43,7 @@ public final class IngestLoop {
   }
 
   private static void run(String[] args) throws Exception {
-    Started started = start(Path.of(args[0]));
+    LoopbackNode started = start(Path.of(args[0]));
     Node author = started.node();
     Node follower = start(Path.of(args[1])).node();
     FeedId a = author.own().feed();
@@ -92,19 +88,8 @@ public final class IngestLoop {
     }
   }
 
-  private record Started(Node node, int port) {}
-
-  private static Started start(Path home) throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    DataDir data = DataDir.open(home);
-    SwarmConfig config = SwarmConfig.builder(port, data.home().resolve("swarm"))
-        .bindAddress(InetAddress.getLoopbackAddress()).dht(false).publicBootstrap(false).lsd(false)
-        .peerDiscoveryInterval(Duration.ofSeconds(1)).build();
-    return new Started(Node.start(data, SwarmNetwork.start(config, true, Duration.ofSeconds(60)),
-        new SyncEngine.Config(Duration.ofHours(1), Duration.ofHours(1), Duration.ofSeconds(30), Duration.ofSeconds(1))), port);
+  private static LoopbackNode start(Path home) throws IOException {
+    return LoopbackNode.start(home, Duration.ofSeconds(30));
   }
 
   /** Posts of {@code feed} in the index, counted page by page. */

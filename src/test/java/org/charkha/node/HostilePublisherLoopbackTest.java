@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import org.charkha.store.FeedStore;
 import org.charkha.swarm.SwarmConfig;
 import org.charkha.swarm.SwarmEngine;
 import org.charkha.sync.FeedStatus;
-import org.charkha.sync.SyncEngine;
 import org.charkha.torrent.FeedTorrent;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,12 +40,7 @@ class HostilePublisherLoopbackTest {
   private InetSocketAddress rogueAddress;
   private Identity key;
   private FeedId feed;
-
-  private static int freePort() throws Exception {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
-  }
+  private final java.util.Map<Node, Integer> ports = new java.util.HashMap<>();
 
   private SwarmConfig config(int port, Path state) {
     return SwarmConfig.builder(port, state).bindAddress(InetAddress.getLoopbackAddress()).dht(false)
@@ -59,12 +52,10 @@ class HostilePublisherLoopbackTest {
   }
 
   private Node node(String name, org.charkha.sync.FeedQuota quota) throws Exception {
-    DataDir data = DataDir.open(tmp.resolve(name));
-    Node n = Node.start(data, SwarmNetwork.start(config(freePort(), data.home().resolve("swarm")), true,
-        Duration.ofSeconds(20)), new SyncEngine.Config(Duration.ofHours(1), Duration.ofHours(1),
-        Duration.ofSeconds(20), Duration.ofSeconds(1), quota));
-    closers.add(n);
-    return n;
+    LoopbackNode n = LoopbackNode.start(tmp.resolve(name), Duration.ofSeconds(20), Duration.ofSeconds(1), quota);
+    closers.add(n.node());
+    ports.put(n.node(), n.port());
+    return n.node();
   }
 
   @BeforeEach
@@ -78,11 +69,11 @@ class HostilePublisherLoopbackTest {
     author.checkOwnFeed();
     follower.own().append(new Content.Follow(feed));
     follower.checkOwnFeed();
-    int authorPort = ((SwarmNetwork) networkOf(author)).engine().port();
+    int authorPort = ports.get(author);
     follower.sync().offer(author.own().currentItem().orElseThrow(),
         List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), authorPort)));
     await("the follower holds both entries", () -> heldSize() == 2);
-    int roguePort = freePort();
+    int roguePort = LoopbackNode.freePort();
     rogue = SwarmEngine.start(config(roguePort, tmp.resolve("rogue-swarm")));
     closers.add(rogue);
     rogueAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), roguePort);
@@ -93,12 +84,6 @@ class HostilePublisherLoopbackTest {
     for (int i = closers.size() - 1; i >= 0; i--) {
       closers.get(i).close();
     }
-  }
-
-  private static org.charkha.sync.FeedNetwork networkOf(Node n) throws Exception {
-    var f = Node.class.getDeclaredField("network");
-    f.setAccessible(true);
-    return (org.charkha.sync.FeedNetwork) f.get(n);
   }
 
   private long heldSize() {
@@ -201,7 +186,7 @@ class HostilePublisherLoopbackTest {
         java.nio.file.Files.write(f, new byte[(int) java.nio.file.Files.size(f)]);
       }
     }
-    int authorPort = ((SwarmNetwork) networkOf(author)).engine().port();
+    int authorPort = ports.get(author);
     long start = System.nanoTime();
     follower.sync().offer(item, List.of(rogueAddress,
         new InetSocketAddress(InetAddress.getLoopbackAddress(), authorPort)));
@@ -215,7 +200,7 @@ class HostilePublisherLoopbackTest {
   @Test
   void aFeedOverTheQuotaIsRefusedBeforeItsPiecesOrAfterVerificationAndNotFetchedAgain() throws Exception {
     MutableItem item = author.own().currentItem().orElseThrow();
-    int authorPort = ((SwarmNetwork) networkOf(author)).engine().port();
+    int authorPort = ports.get(author);
     List<InetSocketAddress> from = List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), authorPort));
     for (var quota : List.of(new org.charkha.sync.FeedQuota(100, 16, 100), new org.charkha.sync.FeedQuota(1 << 20, 16, 1))) {
       Node limited = node("limited-" + quota.maxBytes(), quota);

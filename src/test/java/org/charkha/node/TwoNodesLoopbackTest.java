@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +19,6 @@ import org.charkha.feed.Entry;
 import org.charkha.feed.EntryRef;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLog;
-import org.charkha.store.DataDir;
-import org.charkha.swarm.SwarmConfig;
-import org.charkha.sync.SyncEngine;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,28 +37,10 @@ class TwoNodesLoopbackTest {
     nodes.forEach(Node::close);
   }
 
-  private record Started(Node node, int port) {
-    InetSocketAddress address() {
-      return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    }
-  }
-
-  private Started start(String name) throws IOException {
-    int port;
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
-    }
-    DataDir data = DataDir.open(tmp.resolve(name));
-    SwarmConfig config = SwarmConfig.builder(port, data.home().resolve("swarm"))
-        .bindAddress(InetAddress.getLoopbackAddress())
-        .dht(false).publicBootstrap(false).lsd(false).pex(true)
-        .peerDiscoveryInterval(Duration.ofSeconds(1))
-        .build();
-    SyncEngine.Config sync = new SyncEngine.Config(Duration.ofHours(1), Duration.ofHours(1),
-        Duration.ofSeconds(60), Duration.ofSeconds(1));
-    Node node = Node.start(data, SwarmNetwork.start(config, true, Duration.ofSeconds(60)), sync);
-    nodes.add(node);
-    return new Started(node, port);
+  private LoopbackNode start(String name) throws IOException {
+    LoopbackNode started = LoopbackNode.start(tmp.resolve(name), Duration.ofSeconds(60));
+    nodes.add(started.node());
+    return started;
   }
 
   private static FeedLog held(Node node, FeedId feed) throws Exception {
@@ -105,8 +81,8 @@ class TwoNodesLoopbackTest {
 
   @Test
   void followerSeesPostsEditsAndDeletesAndLosesDeletedBytes() throws Exception {
-    Started author = start("author");
-    Started follower = start("follower");
+    LoopbackNode author = start("author");
+    LoopbackNode follower = start("follower");
     FeedId a = author.node().own().feed();
     OwnFeed.Published hello = author.node().own().append(new Content.Post("hello from the author"));
     author.node().checkOwnFeed();
@@ -145,8 +121,8 @@ class TwoNodesLoopbackTest {
 
   @Test
   void aThirdNodeGetsTheWholeFeedFromAFollowerAfterTheAuthorStops() throws Exception {
-    Started author = start("author");
-    Started follower = start("follower");
+    LoopbackNode author = start("author");
+    LoopbackNode follower = start("follower");
     FeedId a = author.node().own().feed();
     for (int i = 0; i < 400; i++) {
       author.node().own().append(new Content.Post("post " + i + " " + "x".repeat(200)));
@@ -166,7 +142,7 @@ class TwoNodesLoopbackTest {
     author.node().close();
     nodes.remove(author.node());
 
-    Started third = start("third");
+    LoopbackNode third = start("third");
     third.node().own().append(new Content.Follow(a));
     third.node().checkOwnFeed();
     third.node().sync().offer(item, List.of(follower.address()));
@@ -196,14 +172,14 @@ class TwoNodesLoopbackTest {
 
   @Test
   void aCommentFromSomeoneTheFollowerDoesNotFollowReachesThemThroughTheAuthor() throws Exception {
-    Started author = start("author");
-    Started follower = start("follower");
-    Started commenter = start("commenter");
+    LoopbackNode author = start("author");
+    LoopbackNode follower = start("follower");
+    LoopbackNode commenter = start("commenter");
     FeedId a = author.node().own().feed();
     OwnFeed.Published post = author.node().own().append(new Content.Post("what do you think?"));
     author.node().checkOwnFeed();
     var item = author.node().own().currentItem().orElseThrow();
-    for (Started s : List.of(follower, commenter)) {
+    for (LoopbackNode s : List.of(follower, commenter)) {
       s.node().own().append(new Content.Follow(a));
       s.node().checkOwnFeed();
       s.node().sync().offer(item, List.of(author.address()));
@@ -229,8 +205,8 @@ class TwoNodesLoopbackTest {
 
   @Test
   void aFollowerThatCrashedBeforeIndexingCatchesUpOnRestart() throws Exception {
-    Started author = start("author");
-    Started follower = start("follower");
+    LoopbackNode author = start("author");
+    LoopbackNode follower = start("follower");
     FeedId a = author.node().own().feed();
     author.node().own().append(new Content.Post("indexed after the crash"));
     author.node().checkOwnFeed();
@@ -244,7 +220,7 @@ class TwoNodesLoopbackTest {
     try (org.charkha.index.FeedIndex index = org.charkha.index.FeedIndex.open(tmp.resolve("follower").resolve("index.db"))) {
       index.clearFeed(a);
     }
-    Started again = start("follower");
+    LoopbackNode again = start("follower");
     await("the restarted node indexes what it holds", Duration.ofSeconds(30), () ->
         again.node().app().homeTimeline(null, 10).items().stream()
             .anyMatch(p -> p.text().equals("indexed after the crash")));
