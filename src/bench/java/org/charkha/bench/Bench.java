@@ -489,17 +489,18 @@ public final class Bench {
   }
 
   private static final int TEST_HOST_PORT = 7000;
+  private static final int CROWD = 60;
+  private static final int CROWD_FIRST = 100;
   private static final Pattern NOW_AT_SEQ_2 = Pattern.compile("feed (\\S+): now at seq 2 ");
 
   /**
    * Figure 6 on test hosts: the same node ({@code ./charkha run}, same data) on a host of its own in
    * test-swarm's network namespaces, where mldht works as on the Internet, with three more hosts:
-   * the authors of the 1,000 feeds ({@link ScalePublisher}, seeding version 1) and two plain nodes
-   * as further DHT nodes. Idle for 60 s after settling, then a round of updates: every author
-   * publishes one new post (push to connected peers and a DHT put), measured until the node holds
-   * all 1,000 new versions. The UDP datagrams of the node's namespace are its DHT packets (peer
-   * traffic is TCP, LSD is off). Needs root; a DHT of 4 nodes answers a lookup in fewer packets
-   * than the Internet's, so the lookups per second are reported too.
+   * the authors of the 1,000 feeds ({@link ScalePublisher}, seeding version 1), a crowd of 60 DHT
+   * nodes ({@link DhtCrowd}) and a plain node. Idle for 60 s after settling, then a round of
+   * updates: every author publishes one new post (push to connected peers and a DHT put),
+   * measured until the node holds all 1,000 new versions or 5 minutes pass. The UDP datagrams of
+   * the node's namespace are its DHT packets (peer traffic is TCP, LSD is off). Needs root.
    */
   private static void scaleOnTestHosts() throws Exception {
     if (!"root".equals(System.getProperty("user.name"))) {
@@ -516,24 +517,39 @@ public final class Bench {
     try (Swarm swarm = Swarm.create("bench-scale", 4)) {
       Host node = swarm.host(1);
       Host authors = swarm.host(2);
+      Host crowd = swarm.host(3);
+      Host plain = swarm.host(4);
+      String subnet = node.ip().substring(0, node.ip().lastIndexOf('.'));
+      List<String> seeds = new ArrayList<>();
+      for (Host h : List.of(node, authors, plain)) {
+        seeds.add(h.address(TEST_HOST_PORT));
+      }
+      seeds.add(subnet + "." + CROWD_FIRST + ":" + TEST_HOST_PORT);
+      seeds.add(subnet + "." + (CROWD_FIRST + CROWD / 2) + ":" + TEST_HOST_PORT);
+      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+      for (int k = 0; k < CROWD; k++) {
+        crowd.exec("ip", "addr", "add", subnet + "." + (CROWD_FIRST + k) + "/24", "dev", "eth0");
+      }
+      List<String> crowdCommand = new ArrayList<>(List.of(javaBin, "-Xmx512m", "-cp", absoluteClassPath(),
+          DhtCrowd.class.getName(), crowd.home().resolve("crowd").toString(), subnet, Integer.toString(CROWD_FIRST),
+          Integer.toString(CROWD), Integer.toString(TEST_HOST_PORT)));
+      crowdCommand.addAll(seeds);
+      HostProcess crowdProcess = crowd.start(crowdCommand);
+      Swarm.waitUntil("DHT crowd running", Duration.ofMinutes(3),
+          () -> crowdProcess.lines().stream().anyMatch(l -> l.contains("crowd: ")));
+
       List<String> common = List.of("--port", Integer.toString(TEST_HOST_PORT), "--no-public-bootstrap", "--no-lsd",
           "--web-port", "0");
-      for (int i = 3; i <= 4; i++) {
-        Host h = swarm.host(i);
-        List<String> args = new ArrayList<>(List.of("run", "--bind", h.ip()));
-        args.addAll(common);
-        args.addAll(bootstrapArgs(swarm, h));
-        h.start(h.charkha(args.toArray(String[]::new)));
-      }
-      List<String> publisher = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-Xmx1g", "-cp", absoluteClassPath(), ScalePublisher.class.getName(),
-          authors.home().resolve("publisher").toString(), authors.ip(), Integer.toString(TEST_HOST_PORT),
-          Integer.toString(SCALE_FEEDS)));
-      for (Host h : swarm.hosts()) {
-        if (h != authors) {
-          publisher.add(h.address(TEST_HOST_PORT));
-        }
-      }
+      List<String> plainArgs = new ArrayList<>(List.of("run", "--bind", plain.ip()));
+      plainArgs.addAll(common);
+      plainArgs.addAll(bootstrapArgs(seeds, plain));
+      plain.start(plain.charkha(plainArgs.toArray(String[]::new)));
+
+      List<String> publisher = new ArrayList<>(List.of(javaBin, "-Xmx1g", "-cp", absoluteClassPath(),
+          ScalePublisher.class.getName(), authors.home().resolve("publisher").toString(), authors.ip(),
+          Integer.toString(TEST_HOST_PORT), Integer.toString(SCALE_FEEDS)));
+      publisher.addAll(seeds.stream().filter(a -> !a.equals(authors.address(TEST_HOST_PORT))).toList());
       HostProcess authorsProcess = authors.start(publisher);
       Swarm.waitUntil("publisher seeding", Duration.ofMinutes(3),
           () -> authorsProcess.lines().stream().anyMatch(l -> l.contains("publisher: seeding")));
@@ -543,7 +559,7 @@ public final class Bench {
       List<String> run = new ArrayList<>(List.of(repo.resolve("charkha").toString(), "--home", home.toString(),
           "run", "--bind", node.ip()));
       run.addAll(common);
-      run.addAll(bootstrapArgs(swarm, node));
+      run.addAll(bootstrapArgs(seeds, node));
       HostProcess nodeProcess = node.start(run);
       Swarm.waitUntil("node running", Duration.ofMinutes(3),
           () -> nodeProcess.lines().stream().anyMatch(l -> l.contains("Charkha node running")));
@@ -581,7 +597,7 @@ public final class Bench {
           ? String.format("all %d new versions held after %.1f s (half after %.1f s)", SCALE_FEEDS,
               arrivals.get(arrivals.size() - 1), arrivals.get(arrivals.size() / 2))
           : String.format("only %d of %d new versions held after 300 s", seen.size(), SCALE_FEEDS);
-      rows.add(new Row("6b", "Scale on test hosts with a DHT (4 nodes): idle 60 s, poll 60 s",
+      rows.add(new Row("6b", "Scale on test hosts with a DHT (" + (CROWD + 3) + " nodes): idle 60 s, poll 60 s",
           idleResult.describe(), "—", "—", "≤ 512 MB RSS, < 5% of a core idle",
           idleResult.rssMb() <= 512 && idleResult.cpu() < 0.05 ? "pass" : "miss"));
       rows.add(new Row("6b", "…during a round of updates (each of the 1,000 authors posts once)",
@@ -590,11 +606,11 @@ public final class Bench {
     }
   }
 
-  private static List<String> bootstrapArgs(Swarm swarm, Host self) {
+  private static List<String> bootstrapArgs(List<String> seeds, Host self) {
     List<String> args = new ArrayList<>();
-    for (Host h : swarm.hosts()) {
-      if (h != self) {
-        args.addAll(List.of("--bootstrap", h.address(TEST_HOST_PORT)));
+    for (String seed : seeds) {
+      if (!seed.equals(self.address(TEST_HOST_PORT))) {
+        args.addAll(List.of("--bootstrap", seed));
       }
     }
     return args;

@@ -50,7 +50,7 @@ final class MldhtPeers implements DHTService {
   private static final long STREAM_LIMIT_MILLIS = 3000;
   /** Seeded torrents: re-announced well within the 30 minutes DHT nodes keep an announce. */
   private static final Duration SEED_REFRESH = Duration.ofMinutes(15);
-  private static final int SEED_LOOKUPS_AT_ONCE = 4;
+  private static final int SEED_LOOKUPS_AT_ONCE = 2;
   private static final int LATE_MAX_PER_TORRENT = 50;
   private static final Object END = new Object();
 

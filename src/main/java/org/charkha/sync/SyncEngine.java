@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -88,6 +89,12 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
+  /**
+   * Background lookups (polls, republishing) in flight at once: mldht runs 7 lookups at a time,
+   * and the rest stay free for what a person is waiting for and for peer lookups.
+   */
+  private static final int BACKGROUND_IN_FLIGHT = 3;
+
   /** DHT gets of one feed that may run at once (mldht ends a task after 2 min at the latest). */
   private static final int MAX_GETS_PER_FEED = 2;
 
@@ -117,7 +124,7 @@ public final class SyncEngine implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.pacer = new DhtPacer(config.backgroundLookupsPerSecond(), scheduler);
+    this.pacer = new DhtPacer(config.backgroundLookupsPerSecond(), BACKGROUND_IN_FLIGHT, scheduler);
   }
 
   public void addListener(Listener l) {
@@ -322,7 +329,8 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
-  private void poll(Tracked t) {
+  /** Looks the feed up in the DHT; the stage completes when the lookup ends. */
+  private CompletableFuture<?> poll(Tracked t) {
     t.supersedeIfStuck();
     // At most two DHT gets per feed at a time. A get lasts until every queried node answered or timed
     // out (10 s each in mldht), and mldht runs 7 tasks at once and queues the rest: a new get every
@@ -331,10 +339,10 @@ public final class SyncEngine implements AutoCloseable {
     // keeps one slow get (a dropped packet) from delaying the next poll.
     if (t.resolving.incrementAndGet() > MAX_GETS_PER_FEED) {
       t.resolving.decrementAndGet();
-      return;
+      return CompletableFuture.completedFuture(null);
     }
     long above = t.knownSeq();
-    net.resolve(t.feed, above).whenComplete((item, err) -> {
+    return net.resolve(t.feed, above).whenComplete((item, err) -> {
       t.resolving.decrementAndGet();
       if (err != null) {
         log.debug("DHT get for {} failed: {}", t.feed.shortName(), err.toString());
@@ -357,22 +365,20 @@ public final class SyncEngine implements AutoCloseable {
   private void republishLater(Tracked t) {
     pacer.submit(new RepublishOf(t.feed), () -> {
       MutableItem item = t.heldItem;
-      if (item != null) {
-        announce(item);
-      }
+      return item != null ? announce(item) : CompletableFuture.completedFuture(0);
     });
   }
 
-  private void announce(MutableItem item) {
-    announce(item, 0);
+  private CompletableFuture<Integer> announce(MutableItem item) {
+    return announce(item, 0);
   }
 
   /**
    * A put that reached no node (a partition, a DHT still forming) is tried again after 15, 30, 60
    * and 120 s instead of waiting for the hourly republish; a newer item stops the retries.
    */
-  private void announce(MutableItem item, int attempt) {
-    net.announce(item).whenComplete((n, err) -> {
+  private CompletableFuture<Integer> announce(MutableItem item, int attempt) {
+    return net.announce(item).whenComplete((n, err) -> {
       if (err != null) {
         log.debug("DHT put of {} seq {} failed: {}", item.feed().shortName(), item.seq(), err.toString());
       } else {

@@ -5,10 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,18 +22,25 @@ class DhtPacerTest {
     scheduler.shutdownNow();
   }
 
+  private static Supplier<CompletableFuture<?>> done(Runnable r) {
+    return () -> {
+      r.run();
+      return CompletableFuture.completedFuture(null);
+    };
+  }
+
   @Test
-  void runsQueuedJobsInOrderAtTheRate() throws Exception {
+  void startsQueuedJobsInOrderAtTheRate() throws Exception {
     List<Long> ran = new CopyOnWriteArrayList<>();
     List<Integer> order = new CopyOnWriteArrayList<>();
-    try (DhtPacer pacer = new DhtPacer(20, scheduler)) { // one job per 50 ms
+    try (DhtPacer pacer = new DhtPacer(20, 3, scheduler)) { // one job per 50 ms
       long t0 = System.nanoTime();
       for (int i = 0; i < 10; i++) {
         int n = i;
-        pacer.submit("feed " + i, () -> {
+        pacer.submit("feed " + i, done(() -> {
           order.add(n);
           ran.add(System.nanoTime() - t0);
-        });
+        }));
       }
       waitFor(() -> ran.size() == 10);
       assertEquals(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), order);
@@ -41,29 +50,53 @@ class DhtPacerTest {
   }
 
   @Test
+  void noMoreThanTheBoundRunAtOnceHoweverSlowTheyAre() throws Exception {
+    List<CompletableFuture<Void>> lookups = new CopyOnWriteArrayList<>();
+    try (DhtPacer pacer = new DhtPacer(100, 2, scheduler)) {
+      for (int i = 0; i < 5; i++) {
+        pacer.submit(i, () -> {
+          CompletableFuture<Void> f = new CompletableFuture<>();
+          lookups.add(f);
+          return f;
+        });
+      }
+      waitFor(() -> lookups.size() == 2);
+      Thread.sleep(200); // 20 more ticks: none may start another
+      assertEquals(2, lookups.size(), "two slow lookups hold both slots");
+      assertEquals(2, pacer.inFlight());
+      assertEquals(3, pacer.waiting());
+      lookups.get(0).complete(null);
+      waitFor(() -> lookups.size() == 3);
+      lookups.get(1).completeExceptionally(new IllegalStateException("timed out"));
+      waitFor(() -> lookups.size() == 4);
+    }
+  }
+
+  @Test
   void aKeyAlreadyWaitingIsNotQueuedTwice() throws Exception {
     List<String> ran = new CopyOnWriteArrayList<>();
-    try (DhtPacer pacer = new DhtPacer(5, scheduler)) {
-      assertTrue(pacer.submit("a", () -> ran.add("a1")));
-      assertFalse(pacer.submit("a", () -> ran.add("a2")));
-      assertTrue(pacer.submit("b", () -> ran.add("b")));
+    try (DhtPacer pacer = new DhtPacer(5, 3, scheduler)) {
+      assertTrue(pacer.submit("a", done(() -> ran.add("a1"))));
+      assertFalse(pacer.submit("a", done(() -> ran.add("a2"))));
+      assertTrue(pacer.submit("b", done(() -> ran.add("b"))));
       assertEquals(2, pacer.waiting());
       waitFor(() -> ran.size() == 2);
       assertEquals(List.of("a1", "b"), ran);
-      assertTrue(pacer.submit("a", () -> ran.add("a3")), "once run, the key may be queued again");
+      assertTrue(pacer.submit("a", done(() -> ran.add("a3"))), "once started, the key may be queued again");
       waitFor(() -> ran.size() == 3);
     }
   }
 
   @Test
-  void aFailingJobDoesNotStopTheOthers() throws Exception {
+  void aJobThatThrowsFreesItsSlot() throws Exception {
     List<String> ran = new CopyOnWriteArrayList<>();
-    try (DhtPacer pacer = new DhtPacer(50, scheduler)) {
+    try (DhtPacer pacer = new DhtPacer(50, 1, scheduler)) {
       pacer.submit("bad", () -> {
         throw new IllegalStateException("DHT has no active socket");
       });
-      pacer.submit("good", () -> ran.add("good"));
+      pacer.submit("good", done(() -> ran.add("good")));
       waitFor(() -> ran.size() == 1);
+      assertEquals(0, pacer.inFlight());
     }
   }
 
