@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.charkha.dht.DhtNode;
 import org.charkha.swarm.SwarmConfig;
 
@@ -31,15 +32,19 @@ public final class DhtCrowd {
     for (int i = 5; i < args.length; i++) {
       seeds.add(SwarmConfig.parseHostPort(args[i]));
     }
-    List<DhtNode> nodes = new ArrayList<>();
-    for (int k = 0; k < count; k++) {
+    // Started side by side: each start waits up to 2 s for its socket.
+    List<DhtNode> nodes = IntStream.range(0, count).parallel().mapToObj(k -> {
       List<InetSocketAddress> bootstrap = new ArrayList<>(seeds);
       if (k > 0) {
         bootstrap.add(new InetSocketAddress(subnet + "." + (first + k - 1), port));
       }
-      InetAddress ip = InetAddress.getByName(subnet + "." + (first + k));
-      nodes.add(DhtNode.start(dir.resolve("n" + k), ip, port, false, bootstrap));
-    }
+      try {
+        InetAddress ip = InetAddress.getByName(subnet + "." + (first + k));
+        return DhtNode.start(dir.resolve("n" + k), ip, port, false, bootstrap);
+      } catch (java.net.UnknownHostException e) {
+        throw new IllegalArgumentException(e);
+      }
+    }).toList();
     System.out.println("crowd: " + nodes.size() + " DHT nodes running");
     Thread.sleep(Long.MAX_VALUE);
   }

@@ -1,6 +1,7 @@
 package org.charkha.bench;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.charkha.dht.Bep44;
+import org.charkha.dht.DhtNode;
 import org.charkha.dht.MutableItem;
 import org.charkha.feed.Content;
 import org.charkha.feed.FeedLog;
@@ -25,7 +28,11 @@ import org.charkha.swarm.SwarmConfig;
  * a node publishes its own feed: seed it, push the signed item to connected peers, put it in the
  * DHT. Then it keeps seeding until killed.
  *
- * <pre>ScalePublisher DIR IP PORT N BOOTSTRAP...</pre>
+ * <p>A thousand authors put from a thousand DHT nodes; one mldht runs 7 lookups at a time, so the
+ * puts are spread over {@code PUTTERS} further DHT nodes on the addresses {@code SUBNET.FIRST}
+ * onwards (aliases the caller added to this host).
+ *
+ * <pre>ScalePublisher DIR IP PORT N SUBNET FIRST PUTTERS BOOTSTRAP...</pre>
  */
 public final class ScalePublisher {
   static final long FIRST_SEED = 10_000;
@@ -38,10 +45,21 @@ public final class ScalePublisher {
     InetAddress ip = InetAddress.getByName(args[1]);
     int port = Integer.parseInt(args[2]);
     int feeds = Integer.parseInt(args[3]);
+    String subnet = args[4];
+    int first = Integer.parseInt(args[5]);
+    int putters = Integer.parseInt(args[6]);
     SwarmConfig.Builder config = SwarmConfig.builder(port, dir.resolve("swarm")).bindAddress(ip)
         .publicBootstrap(false).lsd(false);
-    for (int i = 4; i < args.length; i++) {
+    List<InetSocketAddress> bootstrap = new ArrayList<>();
+    for (int i = 7; i < args.length; i++) {
       config.bootstrapNode(args[i]);
+      bootstrap.add(SwarmConfig.parseHostPort(args[i]));
+    }
+    List<Bep44> puts = new ArrayList<>();
+    for (int k = 0; k < putters; k++) {
+      DhtNode node = DhtNode.start(dir.resolve("putter-" + k), InetAddress.getByName(subnet + "." + (first + k)), port,
+          false, bootstrap);
+      puts.add(new Bep44(node.dht()));
     }
     DataDir data = DataDir.open(dir.resolve("home"));
     data.initialize();
@@ -57,7 +75,7 @@ public final class ScalePublisher {
         Thread.sleep(100);
       }
       long t0 = System.nanoTime();
-      List<CompletableFuture<Integer>> puts = new ArrayList<>(feeds);
+      List<CompletableFuture<Integer>> stored = new ArrayList<>(feeds);
       for (int i = 0; i < feeds; i++) {
         Identity author = BenchFeeds.identity(FIRST_SEED + i);
         FeedLog log = BenchFeeds.log(author, POSTS, i);
@@ -67,18 +85,18 @@ public final class ScalePublisher {
         net.seed(torrent, data.feed(author.feed()).writeVersion(2, log));
         MutableItem item = MutableItem.signInfohash(author, author.feed(), 2, torrent.infohash());
         net.push().publish(item);
-        puts.add(net.announce(item));
+        stored.add(puts.get(i % puts.size()).put(item));
       }
       System.out.printf("publisher: published %d versions in %d ms%n", feeds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
-      int stored = 0;
-      for (CompletableFuture<Integer> put : puts) {
+      int reached = 0;
+      for (CompletableFuture<Integer> put : stored) {
         try {
-          stored += put.get(5, TimeUnit.MINUTES) > 0 ? 1 : 0;
+          reached += put.get(5, TimeUnit.MINUTES) > 0 ? 1 : 0;
         } catch (Exception e) {
           // counted as not stored
         }
       }
-      System.out.printf("publisher: %d of %d DHT puts stored after %d ms%n", stored, feeds,
+      System.out.printf("publisher: %d of %d DHT puts stored after %d ms%n", reached, feeds,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
       Thread.sleep(Long.MAX_VALUE);
     }

@@ -50,7 +50,8 @@ final class MldhtPeers implements DHTService {
   private static final long STREAM_LIMIT_MILLIS = 3000;
   /** Seeded torrents: re-announced well within the 30 minutes DHT nodes keep an announce. */
   private static final Duration SEED_REFRESH = Duration.ofMinutes(15);
-  private static final int SEED_LOOKUPS_AT_ONCE = 2;
+  private static final int FIRST_ANNOUNCES_AT_ONCE = 4;
+  private static final int REFRESHES_AT_ONCE = 2;
   private static final int LATE_MAX_PER_TORRENT = 50;
   private static final Object END = new Object();
 
@@ -60,7 +61,8 @@ final class MldhtPeers implements DHTService {
   private final TorrentRegistry torrents;
   private final int btPort;
 
-  private final SeedLookups seedLookups = new SeedLookups(SEED_REFRESH, SEED_LOOKUPS_AT_ONCE, Ticker.systemTicker());
+  private final SeedLookups seedLookups = new SeedLookups(SEED_REFRESH, FIRST_ANNOUNCES_AT_ONCE, REFRESHES_AT_ONCE,
+      Ticker.systemTicker());
 
   @Inject
   MldhtPeers(DhtNode node, TorrentRegistry torrents, Config config) {
@@ -77,17 +79,21 @@ final class MldhtPeers implements DHTService {
   @Override
   public Stream<Peer> getPeers(TorrentId torrentId) {
     DHT dht = node.dht();
-    boolean seeding = isComplete(torrentId);
-    if (seeding && !seedLookups.tryStart(torrentId)) {
-      return known(dht, torrentId).stream(); // looked up lately: no new lookup, and no waiting
+    SeedLookups.Lookup seed = null;
+    if (isComplete(torrentId)) {
+      seed = seedLookups.tryStart(torrentId);
+      if (seed == null) {
+        return known(dht, torrentId).stream(); // looked up lately: no new lookup, and no waiting
+      }
     }
     PeerLookupTask lookup = dht.isRunning() ? dht.createPeerLookup(torrentId.getBytes()) : null;
     if (lookup == null) {
-      if (seeding) {
-        seedLookups.finished();
+      if (seed != null) {
+        seed.finish();
       }
       return Stream.empty(); // no active socket (yet)
     }
+    SeedLookups.Lookup seedLookup = seed;
     BlockingQueue<Object> queue = new LinkedBlockingQueue<>(known(dht, torrentId));
     AtomicBoolean streamEnded = new AtomicBoolean();
     lookup.setResultHandler((k, p) -> {
@@ -103,8 +109,8 @@ final class MldhtPeers implements DHTService {
     });
     lookup.addListener(t -> {
       queue.add(END);
-      if (seeding) {
-        seedLookups.finished();
+      if (seedLookup != null) {
+        seedLookup.finish();
       }
       if (torrents.isSupportedAndActive(torrentId)) {
         dht.announce(lookup, isComplete(torrentId), btPort);

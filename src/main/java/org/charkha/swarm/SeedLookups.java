@@ -1,9 +1,9 @@
 package org.charkha.swarm;
 
 import bt.metainfo.TorrentId;
+import com.google.common.base.Ticker;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import com.google.common.base.Ticker;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 
@@ -14,31 +14,59 @@ import java.util.concurrent.Semaphore;
  * seconds, far beyond what DHT nodes accept (mldht and libtorrent drop a peer's queries above a
  * few per second) and for nothing: followers find a seed through its announce, which DHT nodes
  * keep for 30 minutes or more. So a seeded torrent is looked up (and announced) once per
- * {@code refresh}, and at most {@code concurrent} such lookups run at a time, which spreads the
- * first announces of many torrents at start-up instead of sending them in one burst.
+ * {@code refresh}, with a bounded number of lookups at a time, which also spreads the announces
+ * of many torrents at start-up instead of sending them in one burst.
+ *
+ * <p>A torrent's first announce has a lane of its own: a new version (one's own post, a version
+ * just downloaded) must become findable at once, not wait behind a thousand refreshes.
  */
 final class SeedLookups {
-  private final Cache<TorrentId, Boolean> recent;
-  private final Semaphore running;
+  private static final int REMEMBERED = 65_536;
 
-  SeedLookups(Duration refresh, int concurrent, Ticker ticker) {
+  private final Cache<TorrentId, Boolean> recent;
+  private final Cache<TorrentId, Boolean> announced;
+  private final Semaphore first;
+  private final Semaphore refreshes;
+
+  /** A lookup once per {@code refresh}; {@code firstAtOnce} first and {@code refreshesAtOnce} later ones at a time. */
+  SeedLookups(Duration refresh, int firstAtOnce, int refreshesAtOnce, Ticker ticker) {
     this.recent = CacheBuilder.newBuilder().expireAfterWrite(refresh).ticker(ticker).build();
-    this.running = new Semaphore(concurrent);
+    this.announced = CacheBuilder.newBuilder().maximumSize(REMEMBERED).build();
+    this.first = new Semaphore(firstAtOnce);
+    this.refreshes = new Semaphore(refreshesAtOnce);
   }
 
   /**
-   * True if a lookup of seeded torrent {@code id} may start now; the caller must then call
-   * {@link #finished} when it ends. False if it ran within the refresh period or too many run.
+   * A lookup of seeded torrent {@code id} that may start now, or null if it ran within the refresh
+   * period or too many run. The caller must {@link Lookup#finish} a returned one when it ends.
    */
-  boolean tryStart(TorrentId id) {
-    if (recent.getIfPresent(id) != null || !running.tryAcquire()) {
-      return false;
+  Lookup tryStart(TorrentId id) {
+    if (recent.getIfPresent(id) != null) {
+      return null;
+    }
+    Semaphore lane = announced.getIfPresent(id) == null ? first : refreshes;
+    if (!lane.tryAcquire()) {
+      return null;
     }
     recent.put(id, Boolean.TRUE);
-    return true;
+    announced.put(id, Boolean.TRUE);
+    return new Lookup(lane);
   }
 
-  void finished() {
-    running.release();
+  /** A running lookup's place in its lane. */
+  static final class Lookup {
+    private final Semaphore lane;
+    private boolean finished;
+
+    private Lookup(Semaphore lane) {
+      this.lane = lane;
+    }
+
+    synchronized void finish() {
+      if (!finished) {
+        finished = true;
+        lane.release();
+      }
+    }
   }
 }

@@ -543,10 +543,14 @@ public final class SyncEngine implements AutoCloseable {
       fetching = item;
       state = "downloading";
       Path staging = store.downloadRoot(item.seq());
+      // Whoever sent the item first, then the peers seen holding this feed before: an item found
+      // by a DHT poll names no peer, and the new version's DHT announce may still be on its way.
+      Set<InetSocketAddress> candidates = new java.util.LinkedHashSet<>(from);
+      candidates.addAll(peers);
       try {
         Files.createDirectories(store.dir());
         deleteQuietly(staging);
-        transfer = net.download(feed, ih, staging, from, torrent -> stage(item.seq(), torrent));
+        transfer = net.download(feed, ih, staging, List.copyOf(candidates), torrent -> stage(item.seq(), torrent));
       } catch (IOException | RuntimeException e) {
         finish(item, "download could not start: " + e.getMessage());
         return;

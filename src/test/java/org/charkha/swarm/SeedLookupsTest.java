@@ -1,7 +1,7 @@
 package org.charkha.swarm;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import bt.metainfo.TorrentId;
 import com.google.common.base.Ticker;
@@ -17,40 +17,58 @@ class SeedLookupsTest {
       return nanos;
     }
   };
-  private final SeedLookups lookups = new SeedLookups(Duration.ofMinutes(15), 2, clock);
+  private final SeedLookups lookups = new SeedLookups(Duration.ofMinutes(15), 2, 1, clock);
 
   private static TorrentId id(int n) {
     byte[] b = new byte[20];
     b[0] = (byte) n;
+    b[1] = (byte) (n >> 8);
     return TorrentId.fromBytes(b);
   }
 
   @Test
   void aSeededTorrentIsLookedUpOncePerRefresh() {
-    assertTrue(lookups.tryStart(id(1)));
-    lookups.finished();
+    SeedLookups.Lookup first = lookups.tryStart(id(1));
+    assertNotNull(first);
+    first.finish();
     nanos += TimeUnit.MINUTES.toNanos(14);
-    assertFalse(lookups.tryStart(id(1)), "looked up 14 minutes ago");
+    assertNull(lookups.tryStart(id(1)), "looked up 14 minutes ago");
     nanos += TimeUnit.MINUTES.toNanos(2);
-    assertTrue(lookups.tryStart(id(1)), "16 minutes later it is due again");
+    assertNotNull(lookups.tryStart(id(1)), "16 minutes later it is due again");
   }
 
   @Test
-  void onlySoManyRunAtOnceAndAFinishedOneMakesRoom() {
-    assertTrue(lookups.tryStart(id(1)));
-    assertTrue(lookups.tryStart(id(2)));
-    assertFalse(lookups.tryStart(id(3)), "two are running");
-    lookups.finished();
-    assertTrue(lookups.tryStart(id(3)));
-    assertFalse(lookups.tryStart(id(2)), "still within its refresh period");
+  void firstAnnouncesHaveTheirOwnLaneBesideRefreshes() {
+    SeedLookups.Lookup a = lookups.tryStart(id(1));
+    SeedLookups.Lookup b = lookups.tryStart(id(2));
+    assertNull(lookups.tryStart(id(3)), "both first-announce slots are taken");
+    a.finish();
+    b.finish();
+    nanos += TimeUnit.MINUTES.toNanos(16);
+    SeedLookups.Lookup refresh = lookups.tryStart(id(1));
+    assertNotNull(refresh);
+    assertNull(lookups.tryStart(id(2)), "the one refresh slot is taken");
+    assertNotNull(lookups.tryStart(id(3)), "a torrent never announced still goes at once");
+    refresh.finish();
+    assertNotNull(lookups.tryStart(id(2)));
   }
 
   @Test
   void aTorrentRefusedForLackOfRoomIsNotMarkedAsLookedUp() {
     lookups.tryStart(id(1));
+    SeedLookups.Lookup b = lookups.tryStart(id(2));
+    assertNull(lookups.tryStart(id(3)));
+    b.finish();
+    assertNotNull(lookups.tryStart(id(3)), "refused before, so not counted as looked up");
+  }
+
+  @Test
+  void finishingTwiceFreesOneSlotOnly() {
+    SeedLookups.Lookup a = lookups.tryStart(id(1));
     lookups.tryStart(id(2));
-    assertFalse(lookups.tryStart(id(3)));
-    lookups.finished();
-    assertTrue(lookups.tryStart(id(3)), "refused before, so not counted as looked up");
+    a.finish();
+    a.finish();
+    assertNotNull(lookups.tryStart(id(3)));
+    assertNull(lookups.tryStart(id(4)), "a second finish of the same lookup made no extra room");
   }
 }
