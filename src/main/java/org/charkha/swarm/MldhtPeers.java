@@ -89,7 +89,7 @@ final class MldhtPeers implements DHTService {
     PeerLookupTask lookup = dht.isRunning() ? dht.createPeerLookup(torrentId.getBytes()) : null;
     if (lookup == null) {
       if (seed != null) {
-        seed.finish();
+        seed.finish(true);
       }
       return Stream.empty(); // no active socket (yet)
     }
@@ -110,7 +110,7 @@ final class MldhtPeers implements DHTService {
     lookup.addListener(t -> {
       queue.add(END);
       if (seedLookup != null) {
-        seedLookup.finish();
+        seedLookup.finish(lookup.getRecvResponses() == 0);
       }
       if (torrents.isSupportedAndActive(torrentId)) {
         dht.announce(lookup, isComplete(torrentId), btPort);

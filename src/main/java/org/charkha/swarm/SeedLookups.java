@@ -18,7 +18,9 @@ import java.util.concurrent.Semaphore;
  * of many torrents at start-up instead of sending them in one burst.
  *
  * <p>A torrent's first announce has a lane of its own: a new version (one's own post, a version
- * just downloaded) must become findable at once, not wait behind a thousand refreshes.
+ * just downloaded) must become findable at once, not wait behind a thousand refreshes. A lookup
+ * that reached no DHT node (the routing table still empty after a start, a network cut off) does
+ * not count: the torrent is due again at once.
  */
 final class SeedLookups {
   private static final int REMEMBERED = 65_536;
@@ -48,25 +50,38 @@ final class SeedLookups {
     if (!lane.tryAcquire()) {
       return null;
     }
+    boolean wasAnnounced = lane == refreshes;
     recent.put(id, Boolean.TRUE);
     announced.put(id, Boolean.TRUE);
-    return new Lookup(lane);
+    return new Lookup(id, lane, wasAnnounced);
   }
 
   /** A running lookup's place in its lane. */
-  static final class Lookup {
+  final class Lookup {
+    private final TorrentId id;
     private final Semaphore lane;
+    private final boolean wasAnnounced;
     private boolean finished;
 
-    private Lookup(Semaphore lane) {
+    private Lookup(TorrentId id, Semaphore lane, boolean wasAnnounced) {
+      this.id = id;
       this.lane = lane;
+      this.wasAnnounced = wasAnnounced;
     }
 
-    synchronized void finish() {
-      if (!finished) {
-        finished = true;
-        lane.release();
+    /** Frees the slot; a lookup that {@code reachedNoNode} leaves the torrent due at once. */
+    synchronized void finish(boolean reachedNoNode) {
+      if (finished) {
+        return;
       }
+      finished = true;
+      if (reachedNoNode) {
+        recent.invalidate(id);
+        if (!wasAnnounced) {
+          announced.invalidate(id);
+        }
+      }
+      lane.release();
     }
   }
 }

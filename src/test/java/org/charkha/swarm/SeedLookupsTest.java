@@ -30,7 +30,7 @@ class SeedLookupsTest {
   void aSeededTorrentIsLookedUpOncePerRefresh() {
     SeedLookups.Lookup first = lookups.tryStart(id(1));
     assertNotNull(first);
-    first.finish();
+    first.finish(false);
     nanos += TimeUnit.MINUTES.toNanos(14);
     assertNull(lookups.tryStart(id(1)), "looked up 14 minutes ago");
     nanos += TimeUnit.MINUTES.toNanos(2);
@@ -42,14 +42,14 @@ class SeedLookupsTest {
     SeedLookups.Lookup a = lookups.tryStart(id(1));
     SeedLookups.Lookup b = lookups.tryStart(id(2));
     assertNull(lookups.tryStart(id(3)), "both first-announce slots are taken");
-    a.finish();
-    b.finish();
+    a.finish(false);
+    b.finish(false);
     nanos += TimeUnit.MINUTES.toNanos(16);
     SeedLookups.Lookup refresh = lookups.tryStart(id(1));
     assertNotNull(refresh);
     assertNull(lookups.tryStart(id(2)), "the one refresh slot is taken");
     assertNotNull(lookups.tryStart(id(3)), "a torrent never announced still goes at once");
-    refresh.finish();
+    refresh.finish(false);
     assertNotNull(lookups.tryStart(id(2)));
   }
 
@@ -58,16 +58,26 @@ class SeedLookupsTest {
     lookups.tryStart(id(1));
     SeedLookups.Lookup b = lookups.tryStart(id(2));
     assertNull(lookups.tryStart(id(3)));
-    b.finish();
+    b.finish(false);
     assertNotNull(lookups.tryStart(id(3)), "refused before, so not counted as looked up");
+  }
+
+  @Test
+  void aLookupThatReachedNoNodeLeavesTheTorrentDueAtOnce() {
+    lookups.tryStart(id(1)).finish(true); // the routing table was still empty
+    SeedLookups.Lookup other = lookups.tryStart(id(9));
+    other.finish(false);
+    nanos += TimeUnit.MINUTES.toNanos(16);
+    assertNotNull(lookups.tryStart(id(9)), "a refresh takes the only refresh slot");
+    assertNotNull(lookups.tryStart(id(1)), "an announce that reached nobody is still a first announce, due at once");
   }
 
   @Test
   void finishingTwiceFreesOneSlotOnly() {
     SeedLookups.Lookup a = lookups.tryStart(id(1));
     lookups.tryStart(id(2));
-    a.finish();
-    a.finish();
+    a.finish(false);
+    a.finish(false);
     assertNotNull(lookups.tryStart(id(3)));
     assertNull(lookups.tryStart(id(4)), "a second finish of the same lookup made no extra room");
   }
