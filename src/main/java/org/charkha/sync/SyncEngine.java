@@ -95,6 +95,9 @@ public final class SyncEngine implements AutoCloseable {
    */
   private static final int BACKGROUND_IN_FLIGHT = 3;
 
+  /** Puts of the own item that reached no DHT node are tried again this many times. */
+  private static final int PUT_RETRIES = 4;
+
   /** DHT gets of one feed that may run at once (mldht ends a task after 2 min at the latest). */
   private static final int MAX_GETS_PER_FEED = 2;
 
@@ -361,11 +364,15 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
-  /** BEP 44: anyone may replay a signed item, which keeps a feed resolvable while its author is away. */
+  /**
+   * BEP 44: anyone may replay a signed item, which keeps a feed resolvable while its author is
+   * away. One attempt: retries for a thousand followed feeds after a cut would come back as the
+   * burst the pacer is there to prevent, and the author's own put or the next hour's covers it.
+   */
   private void republishLater(Tracked t) {
     pacer.submit(new RepublishOf(t.feed), () -> {
       MutableItem item = t.heldItem;
-      return item != null ? announce(item) : CompletableFuture.completedFuture(0);
+      return item != null ? announce(item, PUT_RETRIES) : CompletableFuture.completedFuture(0);
     });
   }
 
@@ -375,7 +382,8 @@ public final class SyncEngine implements AutoCloseable {
 
   /**
    * A put that reached no node (a partition, a DHT still forming) is tried again after 15, 30, 60
-   * and 120 s instead of waiting for the hourly republish; a newer item stops the retries.
+   * and 120 s instead of waiting for the hourly republish; a newer item stops the retries. A
+   * follower's republish starts at {@code attempt} = {@link #PUT_RETRIES}: no retries.
    */
   private CompletableFuture<Integer> announce(MutableItem item, int attempt) {
     return net.announce(item).whenComplete((n, err) -> {
@@ -385,7 +393,7 @@ public final class SyncEngine implements AutoCloseable {
         log.info("announced {} seq {} to {} DHT nodes", item.feed().shortName(), item.seq(), n);
       }
       boolean reachedNone = err != null || n == 0;
-      if (reachedNone && attempt < 4 && !scheduler.isShutdown() && isLatest(item)) {
+      if (reachedNone && attempt < PUT_RETRIES && !scheduler.isShutdown() && isLatest(item)) {
         try {
           scheduler.schedule(() -> announce(item, attempt + 1), 15_000L << attempt, TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException closing) {
