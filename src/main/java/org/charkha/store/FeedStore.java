@@ -227,7 +227,7 @@ public final class FeedStore {
    * Removes every version and staging directory at or below the current version except the
    * current one and {@code keep} (left by a crash, a rejected download or an older version).
    */
-  public void prune(long... keep) throws IOException {
+  public synchronized void prune(long... keep) throws IOException {
     OptionalLong current = currentVersion();
     try (var entries = Files.list(dir)) {
       for (Path p : (Iterable<Path>) entries::iterator) {
@@ -335,6 +335,14 @@ public final class FeedStore {
       public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
         Files.deleteIfExists(file);
         return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+        if (exc instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE; // removed by someone else meanwhile: that is the goal
+        }
+        throw exc;
       }
 
       @Override

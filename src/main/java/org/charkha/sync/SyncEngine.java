@@ -557,7 +557,11 @@ public final class SyncEngine implements AutoCloseable {
       candidates.addAll(peers);
       try {
         Files.createDirectories(store.dir());
-        deleteQuietly(staging);
+        if (store.currentVersion().orElse(-1) != item.seq()) {
+          // A half-done download of this version; the current version itself (stored, but its
+          // item not: a crash between the two) stays, and bt finds it complete.
+          deleteQuietly(staging);
+        }
         transfer = net.download(feed, ih, staging, List.copyOf(candidates), torrent -> stage(item.seq(), torrent));
       } catch (IOException | RuntimeException e) {
         finish(item, "download could not start: " + e.getMessage());
@@ -583,6 +587,7 @@ public final class SyncEngine implements AutoCloseable {
 
     private void complete(MutableItem item, Path staging, FeedTorrent torrent, Throwable err) {
       String failure = null;
+      boolean committed = false;
       List<Entry> changed = List.of();
       FeedLog verified = null;
       Throwable cause = rootCause(err);
@@ -610,6 +615,7 @@ public final class SyncEngine implements AutoCloseable {
           config.quota().checkEntries(verified);
           changed = changedEntries(previousTorrent, torrent, verified);
           store.commit(item.seq(), staging); // in place: the download goes on seeding as it is
+          committed = true; // from here on the directory is the current version: never deleted
           store.writeItem(item);
           byte[] oldSeed;
           synchronized (this) {
@@ -624,13 +630,13 @@ public final class SyncEngine implements AutoCloseable {
           if (oldSeed != null && !Arrays.equals(oldSeed, torrent.infohash())) {
             // The old version keeps seeding (for the push) a little longer; its files go after.
             long oldVersion = previousItem == null ? -1 : previousItem.seq();
-            store.prune(oldVersion);
+            pruneQuietly(oldVersion);
             scheduler.schedule(() -> {
               net.stop(oldSeed);
               pruneQuietly();
             }, config.oldVersionGrace().toMillis(), TimeUnit.MILLISECONDS);
           } else {
-            store.prune();
+            pruneQuietly();
           }
         } catch (FeedVerificationException e) {
           failure = "rejected seq " + item.seq() + ": " + e.reason() + ": " + e.getMessage();
@@ -650,10 +656,12 @@ public final class SyncEngine implements AutoCloseable {
       }
       if (failure != null) {
         log.warn("feed {}: {}", feed.shortName(), failure);
-        if (torrent != null) {
-          net.stop(torrent.infohash());
+        if (!committed) {
+          if (torrent != null) {
+            net.stop(torrent.infohash());
+          }
+          deleteQuietly(staging);
         }
-        deleteQuietly(staging);
       } else {
         log.info("feed {}: now at seq {} ({} entries, {} changed)", feed.shortName(), item.seq(),
             verified.size(), changed.size());
@@ -705,9 +713,10 @@ public final class SyncEngine implements AutoCloseable {
       }
     }
 
-    private void pruneQuietly() {
+    /** Removes older versions; a failure only leaves them for the next prune. */
+    private void pruneQuietly(long... keep) {
       try {
-        store.prune();
+        store.prune(keep);
       } catch (IOException e) {
         log.debug("prune of {} failed: {}", feed.shortName(), e.toString());
       }

@@ -23,6 +23,40 @@ import org.junit.jupiter.api.io.TempDir;
 class FeedStoreTest {
   @TempDir Path home;
 
+  /**
+   * Two removals of the same old version at once (a follower's prune after a new version and the
+   * delayed prune of the version before) must both succeed: one that failed half-way once made
+   * the follower treat a stored version as a failed download and delete it.
+   */
+  @Test
+  void deletingATreeThatSomeoneElseDeletesMeanwhileSucceeds() throws Exception {
+    for (int round = 0; round < 30; round++) {
+      Path tree = home.resolve("v" + round);
+      for (int d = 0; d < 20; d++) {
+        Path sub = Files.createDirectories(tree.resolve("feed-" + d));
+        for (int f = 0; f < 20; f++) {
+          Files.write(sub.resolve(String.format("%08d.seg", f)), new byte[] {1});
+        }
+      }
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+      java.util.concurrent.Callable<Void> delete = () -> {
+        start.await();
+        FeedStore.deleteTree(tree);
+        return null;
+      };
+      java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        var a = two.submit(delete);
+        var b = two.submit(delete);
+        a.get();
+        b.get();
+      } finally {
+        two.shutdownNow();
+      }
+      assertFalse(Files.exists(tree), "round " + round);
+    }
+  }
+
   @Test
   void keyFileIsOwnerOnlyAndRoundTrips() throws Exception {
     DataDir data = DataDir.open(home);
