@@ -2,6 +2,7 @@ package org.charkha.sync;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -31,16 +32,26 @@ import org.slf4j.LoggerFactory;
 final class DhtPacer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DhtPacer.class);
 
+  /** mldht ends a lookup within about two minutes; a job is not counted in flight for longer. */
+  static final Duration JOB_TIMEOUT = Duration.ofMinutes(3);
+
   private final Map<Object, Supplier<? extends CompletionStage<?>>> waiting = new LinkedHashMap<>();
   private final int maxInFlight;
+  private final Duration jobTimeout;
   private int inFlight;
   private final ScheduledFuture<?> ticks;
 
   /** Starts at most {@code jobsPerSecond} jobs a second, and none while {@code maxInFlight} run. */
   DhtPacer(double jobsPerSecond, int maxInFlight, ScheduledExecutorService scheduler) {
+    this(jobsPerSecond, maxInFlight, JOB_TIMEOUT, scheduler);
+  }
+
+  /** As above; a job whose stage has not completed after {@code jobTimeout} frees its slot. */
+  DhtPacer(double jobsPerSecond, int maxInFlight, Duration jobTimeout, ScheduledExecutorService scheduler) {
     checkArgument(jobsPerSecond > 0, "rate must be positive, got %s", jobsPerSecond);
     checkArgument(maxInFlight > 0, "jobs in flight must be positive, got %s", maxInFlight);
     this.maxInFlight = maxInFlight;
+    this.jobTimeout = jobTimeout;
     long period = Math.max(1, Math.round(1_000_000 / jobsPerSecond));
     ticks = scheduler.scheduleAtFixedRate(this::startOne, period, period, TimeUnit.MICROSECONDS);
   }
@@ -73,7 +84,9 @@ final class DhtPacer implements AutoCloseable {
       inFlight++;
     }
     try {
-      job.get().whenComplete((r, e) -> finished());
+      // A copy times out, not the job's own stage: a lookup that never ends must not hold a slot forever.
+      job.get().toCompletableFuture().copy().orTimeout(jobTimeout.toMillis(), TimeUnit.MILLISECONDS)
+          .whenComplete((r, e) -> finished());
     } catch (RuntimeException e) {
       finished();
       log.warn("background DHT job failed", e); // the next tick goes on

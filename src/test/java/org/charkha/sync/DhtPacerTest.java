@@ -73,6 +73,25 @@ class DhtPacerTest {
   }
 
   @Test
+  void aJobThatNeverEndsFreesItsSlotAfterTheTimeout() throws Exception {
+    List<CompletableFuture<Void>> lookups = new CopyOnWriteArrayList<>();
+    try (DhtPacer pacer = new DhtPacer(100, 1, java.time.Duration.ofMillis(300), scheduler)) {
+      for (int i = 0; i < 2; i++) {
+        pacer.submit(i, () -> {
+          CompletableFuture<Void> f = new CompletableFuture<>();
+          lookups.add(f);
+          return f;
+        });
+      }
+      waitFor(() -> lookups.size() == 1);
+      Thread.sleep(100);
+      assertEquals(1, lookups.size(), "the hung lookup still holds the only slot");
+      waitFor(() -> lookups.size() == 2);
+      assertFalse(lookups.get(0).isDone(), "the job's own stage is left alone");
+    }
+  }
+
+  @Test
   void aKeyAlreadyWaitingIsNotQueuedTwice() throws Exception {
     List<String> ran = new CopyOnWriteArrayList<>();
     try (DhtPacer pacer = new DhtPacer(5, 3, scheduler)) {
