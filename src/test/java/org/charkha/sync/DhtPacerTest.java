@@ -29,6 +29,15 @@ class DhtPacerTest {
     };
   }
 
+  /** A job whose lookup runs until the test completes it; each started lookup is added to {@code started}. */
+  private static Supplier<CompletableFuture<?>> unfinished(List<CompletableFuture<Void>> started) {
+    return () -> {
+      CompletableFuture<Void> f = new CompletableFuture<>();
+      started.add(f);
+      return f;
+    };
+  }
+
   @Test
   void startsQueuedJobsInOrderAtTheRate() throws Exception {
     List<Long> ran = new CopyOnWriteArrayList<>();
@@ -54,11 +63,7 @@ class DhtPacerTest {
     List<CompletableFuture<Void>> lookups = new CopyOnWriteArrayList<>();
     try (DhtPacer pacer = new DhtPacer(100, 2, scheduler)) {
       for (int i = 0; i < 5; i++) {
-        pacer.submit(i, () -> {
-          CompletableFuture<Void> f = new CompletableFuture<>();
-          lookups.add(f);
-          return f;
-        });
+        pacer.submit(i, unfinished(lookups));
       }
       waitFor(() -> lookups.size() == 2);
       Thread.sleep(200); // 20 more ticks: none may start another
@@ -77,11 +82,7 @@ class DhtPacerTest {
     List<CompletableFuture<Void>> lookups = new CopyOnWriteArrayList<>();
     try (DhtPacer pacer = new DhtPacer(100, 1, java.time.Duration.ofMillis(300), scheduler)) {
       for (int i = 0; i < 2; i++) {
-        pacer.submit(i, () -> {
-          CompletableFuture<Void> f = new CompletableFuture<>();
-          lookups.add(f);
-          return f;
-        });
+        pacer.submit(i, unfinished(lookups));
       }
       waitFor(() -> lookups.size() == 1);
       Thread.sleep(100);
