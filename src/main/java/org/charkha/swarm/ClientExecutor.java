@@ -2,8 +2,8 @@ package org.charkha.swarm;
 
 import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -17,11 +17,11 @@ final class ClientExecutor extends AbstractExecutorService {
   /** Set by the engine around {@code BtClient.startAsync()}; receives the processing thread. */
   static final ThreadLocal<Consumer<Thread>> STARTING = new ThreadLocal<>();
 
-  private final ExecutorService pool;
+  private final ThreadPoolExecutor pool;
 
   ClientExecutor(int port) {
     AtomicInteger n = new AtomicInteger();
-    pool = Executors.newCachedThreadPool(r -> {
+    pool = (ThreadPoolExecutor) Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "charkha-bt-" + port + "-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;
@@ -44,6 +44,11 @@ final class ClientExecutor extends AbstractExecutorService {
         Thread.interrupted(); // a pooled thread must not carry a stop interrupt to the next task
       }
     });
+  }
+
+  /** Threads running a processing chain now (torrents starting or downloading; seeding takes none). */
+  int busyThreads() {
+    return pool.getActiveCount();
   }
 
   @Override

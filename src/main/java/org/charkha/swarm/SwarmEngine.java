@@ -332,6 +332,11 @@ public final class SwarmEngine implements AutoCloseable {
     return List.copyOf(torrents.values());
   }
 
+  /** See {@link ClientExecutor#busyThreads()}. */
+  int busyProcessingThreads() {
+    return clientExecutor.busyThreads();
+  }
+
   /** Open peer connections over all torrents. */
   public int connectedPeers() {
     return runtime.service(IPeerConnectionPool.class).size();

@@ -9,6 +9,7 @@ import bt.module.ProtocolModule;
 import bt.module.ServiceModule;
 import bt.net.SharedSelector;
 import bt.net.buffer.IBufferManager;
+import bt.processor.ProcessorFactory;
 import bt.protocol.handler.PortMessageHandler;
 import bt.service.IRuntimeLifecycleBinder;
 import com.google.inject.Binder;
@@ -24,8 +25,9 @@ import org.charkha.dht.DhtNode;
 /**
  * Our bindings in bt's Guice injector, in place of bt-dht's DHTModule: the DHT is our
  * {@link DhtNode} (persistent id and table, same port as TCP), plus known-peer injection, the BEP 6
- * allowed-fast fix, a client executor we can interrupt, and network buffers and a selector that
- * cannot deadlock ({@link ReleaseSafeBuffers}, {@link RegisteringSelector}). Passed to bt as a
+ * allowed-fast fix, a client executor we can interrupt, seeding without a thread per torrent
+ * ({@link SeedingProcessorFactory}), and network buffers and a selector that cannot deadlock
+ * ({@link ReleaseSafeBuffers}, {@link RegisteringSelector}). Passed to bt as a
  * custom module, so it overrides bt's standard bindings (Modules.override).
  */
 final class SwarmModule implements Module {
@@ -47,6 +49,7 @@ final class SwarmModule implements Module {
     ProtocolModule.extend(binder).addMessageHandler(AllowedFast.ID, new AllowedFast.Handler());
     binder.bind(ExecutorService.class).annotatedWith(bt.module.ClientExecutor.class).toInstance(clientExecutor);
     binder.bind(IBufferManager.class).toInstance(new ReleaseSafeBuffers(networkBufferSize));
+    binder.bind(ProcessorFactory.class).to(SeedingProcessorFactory.class).in(Singleton.class);
 
     if (dht != null) {
       // BEP 5: peers learn our DHT port from the handshake's reserved bit and the PORT message

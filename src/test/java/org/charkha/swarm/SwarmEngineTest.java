@@ -147,6 +147,42 @@ class SwarmEngineTest {
   }
 
   @Test
+  void seededTorrentsHoldNoThreadAndStopAtOnce() throws Exception {
+    SwarmEngine engine = SwarmEngine.start(loopback(freePort(), tmp.resolve("many-state")));
+    try {
+      List<TorrentHandle> seeding = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        List<byte[]> pieces = List.of(randomBytes(3000));
+        FeedTorrent t = FeedTorrent.ofPieces(Identity.generate().feed(), pieces);
+        Path root = tmp.resolve("many").resolve(String.valueOf(i));
+        write(root, t, pieces);
+        seeding.add(engine.seed(t, root));
+      }
+      for (TorrentHandle h : seeding) {
+        h.completion().get(10, TimeUnit.SECONDS);
+      }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (engine.busyProcessingThreads() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(0, engine.busyProcessingThreads(), "bt's seeding stage kept a thread per torrent");
+      assertTrue(seeding.stream().allMatch(TorrentHandle::isRunning));
+
+      TorrentHandle first = seeding.get(0);
+      assertTrue(engine.stop(first.infohash()));
+      assertTrue(engine.handle(first.infohash()).isEmpty(), "bt released the torrent before stop returned");
+      assertFalse(first.isRunning());
+      assertEquals(19, engine.torrents().size());
+      // released for good: the same torrent seeds again
+      TorrentHandle again = engine.seed(first.torrent().orElseThrow(), first.root());
+      again.completion().get(10, TimeUnit.SECONDS);
+      assertTrue(again.isRunning());
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
   void metadataThatIsNotThisFeedsTorrentIsRejectedBeforeAnyData() throws Exception {
     List<byte[]> pieces = List.of(randomBytes(3000));
     FeedTorrent t = FeedTorrent.ofPieces(feed, pieces);
