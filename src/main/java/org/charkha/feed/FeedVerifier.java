@@ -81,7 +81,7 @@ public final class FeedVerifier {
     checkChain(feed, segments);
     FeedLog log = FeedLog.ofVerified(feed, segments);
     if (held != null) {
-      checkContinues(feed, held, log);
+      checkContinues(feed, held, log, fresh);
     }
     return log;
   }
@@ -167,17 +167,22 @@ public final class FeedVerifier {
     }
   }
 
-  private static void checkContinues(FeedId feed, FeedLog held, FeedLog next) throws FeedVerificationException {
+  /**
+   * No rollback, no equivocation. Only the fresh segments can differ from the held version: the
+   * others are its very segments, so an update costs what changed.
+   */
+  private static void checkContinues(FeedId feed, FeedLog held, FeedLog next, List<Segment> fresh)
+      throws FeedVerificationException {
     if (next.size() < held.size()) {
       throw new FeedVerificationException(ROLLBACK, prefix(feed) + "version holds " + next.size()
           + " entries but " + held.size() + " were already verified");
     }
-    List<Entry> old = held.entries();
-    List<Entry> now = next.entries();
-    for (int i = 0; i < old.size(); i++) {
-      if (!Arrays.equals(old.get(i).hashUnsafe(), now.get(i).hashUnsafe())) {
-        throw new FeedVerificationException(EQUIVOCATION, prefix(feed) + "entry " + i
-            + " was signed with two different contents");
+    for (Segment s : fresh) {
+      for (Entry e : s.entries()) {
+        if (e.seq() < held.size() && !Arrays.equals(held.entry(e.seq()).hashUnsafe(), e.hashUnsafe())) {
+          throw new FeedVerificationException(EQUIVOCATION, prefix(feed) + "entry " + e.seq()
+              + " was signed with two different contents");
+        }
       }
     }
   }

@@ -25,6 +25,7 @@ import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLog;
 import org.charkha.feed.FeedVerificationException;
 import org.charkha.feed.FeedVerifier;
+import org.charkha.feed.Segment;
 import org.charkha.torrent.FeedTorrent;
 
 /**
@@ -130,24 +131,32 @@ public final class FeedStore {
 
   /**
    * Writes {@code log} as version {@code version} and makes it current. Unchanged segment files of
-   * the current version are hard-linked, changed ones written and synced, before the switch.
+   * the current version are hard-linked (known unchanged by {@link VerifiedFiles}, else compared
+   * byte for byte), changed ones written and synced, before the switch.
    */
   public Path writeVersion(long version, FeedLog log) throws IOException {
-    List<byte[]> pieces = log.pieces();
+    List<Segment> segments = log.segments();
+    FeedTorrent torrent = FeedTorrent.of(log); // piece hashes: each full segment's is computed once
+    VerifiedFiles verified = VerifiedFiles.shared();
     Path staging = dir.resolve("incoming-" + version);
     deleteTree(staging);
     try {
       Path content = staging.resolve(FeedTorrent.name(feed));
       Files.createDirectories(content);
       Path previous = exists() ? currentRoot().resolve(FeedTorrent.name(feed)) : null;
-      for (int i = 0; i < pieces.size(); i++) {
+      for (int i = 0; i < segments.size(); i++) {
         Path target = content.resolve(FeedTorrent.fileName(i));
         Path old = previous == null ? null : previous.resolve(FeedTorrent.fileName(i));
-        if (old != null && Files.exists(old) && Files.size(old) == pieces.get(i).length
-            && Arrays.equals(Files.readAllBytes(old), pieces.get(i))) {
+        boolean last = i == segments.size() - 1;
+        Segment segment = segments.get(i);
+        byte[][] piece = new byte[1][];
+        if (old != null && Files.exists(old) && Files.size(old) == torrent.fileLength(i)
+            && verified.verify(old, torrent.pieceHash(i),
+                () -> Arrays.equals(Files.readAllBytes(old), piece[0] = segment.toPiece(last)))) {
           Files.createLink(target, old);
         } else {
-          writeSynced(target, pieces.get(i));
+          writeSynced(target, piece[0] != null ? piece[0] : segment.toPiece(last));
+          verified.written(target, torrent.pieceHash(i));
         }
       }
       fsyncDirectory(content);
@@ -175,6 +184,12 @@ public final class FeedStore {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
+  /** Reads and hashes {@code file} unless {@link VerifiedFiles} knows it already. */
+  private static boolean hashesTo(Path file, byte[] expected, java.security.MessageDigest sha1) throws IOException {
+    return VerifiedFiles.shared().verify(file, expected,
+        () -> Arrays.equals(sha1.digest(Files.readAllBytes(file)), expected));
+  }
+
   /**
    * Prepares a directory to download version {@code version} into: every segment file of the
    * current version whose SHA-1 matches the new torrent's piece hash is hard-linked, so bt finds
@@ -191,7 +206,7 @@ public final class FeedStore {
         Path old = previous.resolve(FeedTorrent.fileName(i));
         Path target = content.resolve(FeedTorrent.fileName(i));
         if (!Files.exists(target) && Files.exists(old) && Files.size(old) == torrent.fileLength(i)
-            && Arrays.equals(sha1.digest(Files.readAllBytes(old)), torrent.pieceHash(i))) {
+            && hashesTo(old, torrent.pieceHash(i), sha1)) {
           Files.createLink(target, old);
         }
       }

@@ -1,5 +1,8 @@
 package org.charkha.swarm;
 
+import bt.data.ChunkVerifier;
+import bt.data.DefaultChunkVerifier;
+import bt.data.digest.Digester;
 import bt.dht.DHTConfig;
 import bt.dht.DHTHandshakeHandler;
 import bt.dht.DHTPeerSourceFactory;
@@ -10,6 +13,7 @@ import bt.module.ServiceModule;
 import bt.net.SharedSelector;
 import bt.net.buffer.IBufferManager;
 import bt.processor.ProcessorFactory;
+import bt.runtime.Config;
 import bt.protocol.handler.PortMessageHandler;
 import bt.service.IRuntimeLifecycleBinder;
 import com.google.inject.Binder;
@@ -21,12 +25,14 @@ import java.io.UncheckedIOException;
 import java.nio.channels.Selector;
 import java.util.concurrent.ExecutorService;
 import org.charkha.dht.DhtNode;
+import org.charkha.store.VerifiedFiles;
 
 /**
  * Our bindings in bt's Guice injector, in place of bt-dht's DHTModule: the DHT is our
  * {@link DhtNode} (persistent id and table, same port as TCP), plus known-peer injection, the BEP 6
  * allowed-fast fix, a client executor we can interrupt, seeding without a thread per torrent
- * ({@link SeedingProcessorFactory}), and network buffers and a selector that cannot deadlock
+ * ({@link SeedingProcessorFactory}), piece checks that skip files known good
+ * ({@link KnownFilesChunkVerifier}), and network buffers and a selector that cannot deadlock
  * ({@link ReleaseSafeBuffers}, {@link RegisteringSelector}). Passed to bt as a
  * custom module, so it overrides bt's standard bindings (Modules.override).
  */
@@ -62,6 +68,14 @@ final class SwarmModule implements Module {
       ProtocolModule.extend(binder).addHandshakeHandler(DHTHandshakeHandler.class);
       ProtocolModule.extend(binder).addMessageHandler(PortMessageHandler.PORT_ID, PortMessageHandler.class);
     }
+  }
+
+  /** In place of bt's piece checks: see {@link KnownFilesChunkVerifier}. */
+  @Provides
+  @Singleton
+  ChunkVerifier verifier(Config config, Digester digester) {
+    return new KnownFilesChunkVerifier(new DefaultChunkVerifier(digester, config.getNumOfHashingThreads()),
+        VerifiedFiles.shared());
   }
 
   /** In place of bt's selector provider (same lifecycle): see {@link RegisteringSelector}. */

@@ -2,6 +2,8 @@ package org.charkha.torrent;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -15,6 +17,7 @@ import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLog;
 import org.charkha.feed.Hex;
 import org.charkha.feed.Limits;
+import org.charkha.feed.Segment;
 
 /**
  * A feed version as a standard BitTorrent v1 torrent: one file per segment, {@code 00000000.seg},
@@ -27,6 +30,9 @@ import org.charkha.feed.Limits;
 public final class FeedTorrent {
   /** Metadata of a feed at the segment limit is about 3 MB of piece hashes and file entries. */
   public static final int MAX_INFO_SIZE = 4 * 1024 * 1024;
+
+  /** Weak keys: compared by identity, gone with their segment. */
+  private static final Cache<Segment, byte[]> FULL_PIECE_HASHES = CacheBuilder.newBuilder().weakKeys().build();
 
   private final FeedId feed;
   private final byte[] info;
@@ -43,7 +49,33 @@ public final class FeedTorrent {
   }
 
   public static FeedTorrent of(FeedLog log) {
-    return ofPieces(log.feed(), log.pieces());
+    List<Segment> segments = log.segments();
+    checkArgument(!segments.isEmpty(), "feed %s has no entries to publish", log.feed().shortName());
+    List<byte[]> hashes = new ArrayList<>(segments.size());
+    List<Integer> lengths = new ArrayList<>(segments.size());
+    for (int i = 0; i < segments.size() - 1; i++) {
+      hashes.add(fullPieceHash(segments.get(i)));
+      lengths.add(Limits.SEGMENT_SIZE);
+    }
+    byte[] last = segments.get(segments.size() - 1).toPiece(true);
+    MessageDigest sha1 = sha1();
+    hashes.add(sha1.digest(last));
+    lengths.add(last.length);
+    byte[] info = encodeInfo(log.feed(), hashes, lengths);
+    return new FeedTorrent(log.feed(), info, sha1.digest(info), hashes, lengths);
+  }
+
+  /**
+   * The piece hash of a segment that is not the last, computed once per segment: segments never
+   * change, and a new version of a long feed shares all but its tail with the one before.
+   */
+  private static byte[] fullPieceHash(Segment s) {
+    byte[] h = FULL_PIECE_HASHES.getIfPresent(s);
+    if (h == null) {
+      h = sha1().digest(s.toPiece(false));
+      FULL_PIECE_HASHES.put(s, h);
+    }
+    return h;
   }
 
   public static FeedTorrent ofPieces(FeedId feed, List<byte[]> pieces) {

@@ -23,6 +23,7 @@ import org.charkha.bencode.BencodeException;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.Identity;
 import org.charkha.feed.Limits;
+import org.charkha.store.VerifiedFiles;
 import org.charkha.torrent.FeedTorrent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -177,6 +178,54 @@ class SwarmEngineTest {
       TorrentHandle again = engine.seed(first.torrent().orElseThrow(), first.root());
       again.completion().get(10, TimeUnit.SECONDS);
       assertTrue(again.isRunning());
+    } finally {
+      engine.close();
+    }
+  }
+
+  @Test
+  void aNewVersionStartsWithoutRehashingTheSegmentsItLinksButNotOnesChangedSince() throws Exception {
+    SwarmEngine engine = SwarmEngine.start(loopback(freePort(), tmp.resolve("linked-state")));
+    VerifiedFiles verified = VerifiedFiles.shared();
+    try {
+      FeedId f = Identity.generate().feed();
+      List<byte[]> v1 = List.of(randomBytes(Limits.SEGMENT_SIZE), randomBytes(Limits.SEGMENT_SIZE), randomBytes(Limits.SEGMENT_SIZE));
+      FeedTorrent t1 = FeedTorrent.ofPieces(f, v1);
+      Path root1 = tmp.resolve("linked-v1");
+      write(root1, t1, v1);
+      long checks = verified.checksRun();
+      engine.seed(t1, root1).completion().get(10, TimeUnit.SECONDS);
+      assertEquals(3, verified.checksRun() - checks, "bt hashes a version's files the first time");
+
+      // version 2: the three segments hard-linked, one new segment written
+      List<byte[]> v2 = new ArrayList<>(v1);
+      v2.add(randomBytes(777));
+      FeedTorrent t2 = FeedTorrent.ofPieces(f, v2);
+      Path root2 = tmp.resolve("linked-v2");
+      Path dir2 = Files.createDirectories(root2.resolve(t2.name()));
+      for (int i = 0; i < 3; i++) {
+        Files.createLink(dir2.resolve(FeedTorrent.fileName(i)), root1.resolve(t1.name()).resolve(FeedTorrent.fileName(i)));
+      }
+      Files.write(dir2.resolve(FeedTorrent.fileName(3)), v2.get(3));
+      checks = verified.checksRun();
+      TorrentHandle h2 = engine.seed(t2, root2);
+      h2.completion().get(10, TimeUnit.SECONDS);
+      assertEquals(1, verified.checksRun() - checks, "only the new segment is hashed");
+
+      // a segment file changed on disk since is hashed again, found wrong, and is not served
+      engine.stop(t2.infohash());
+      Path changed = dir2.resolve(FeedTorrent.fileName(1));
+      java.nio.file.attribute.FileTime was = Files.getLastModifiedTime(changed);
+      Files.write(changed, randomBytes(Limits.SEGMENT_SIZE));
+      Files.setLastModifiedTime(changed, java.nio.file.attribute.FileTime.fromMillis(was.toMillis() + 1000));
+      TorrentHandle again = engine.seed(t2, root2);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (again.progress().piecesDone() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(300); // bt would have marked a fourth piece by now
+      assertEquals(3, again.progress().piecesDone(), again.progress().toString());
+      assertFalse(again.completion().isDone());
     } finally {
       engine.close();
     }

@@ -72,6 +72,20 @@ class FeedTorrentTest {
   }
 
   @Test
+  void aGrowingLogGetsTheTorrentOfItsPiecesEachTime() {
+    FeedLog growing = TestFeeds.withSegments(ALICE, 3).copy();
+    for (int i = 0; i < 3; i++) {
+      FeedTorrent t = FeedTorrent.of(growing); // full segments' hashes come from the first call on
+      FeedTorrent fromPieces = FeedTorrent.ofPieces(FEED, growing.pieces());
+      assertArrayEquals(fromPieces.infohash(), t.infohash());
+      assertArrayEquals(fromPieces.infoDict(), t.infoDict());
+      growing.append(ALICE, new org.charkha.feed.Content.Post("one more " + i), 2_000_000_000_000L + i);
+    }
+    growing.append(ALICE, new org.charkha.feed.Content.Delete(0), 2_000_000_000_100L); // a full segment changes
+    assertArrayEquals(FeedTorrent.ofPieces(FEED, growing.pieces()).infohash(), FeedTorrent.of(growing).infohash());
+  }
+
+  @Test
   void saltedFeedsGetTheirOwnName() {
     FeedId salted = FeedId.of(ALICE.publicKey(), "n".getBytes(ISO_8859_1));
     assertEquals("charkha-" + FEED.keyHex() + "-6e", FeedTorrent.name(salted));
