@@ -147,15 +147,14 @@ public final class FeedStore {
       for (int i = 0; i < segments.size(); i++) {
         Path target = content.resolve(FeedTorrent.fileName(i));
         Path old = previous == null ? null : previous.resolve(FeedTorrent.fileName(i));
-        boolean last = i == segments.size() - 1;
         Segment segment = segments.get(i);
-        byte[][] piece = new byte[1][];
+        boolean last = i == segments.size() - 1;
         if (old != null && Files.exists(old) && Files.size(old) == torrent.fileLength(i)
             && verified.verify(old, torrent.pieceHash(i),
-                () -> Arrays.equals(Files.readAllBytes(old), piece[0] = segment.toPiece(last)))) {
+                () -> Arrays.equals(Files.readAllBytes(old), segment.toPiece(last)))) {
           Files.createLink(target, old);
         } else {
-          writeSynced(target, piece[0] != null ? piece[0] : segment.toPiece(last));
+          writeSynced(target, segment.toPiece(last));
           verified.written(target, torrent.pieceHash(i));
         }
       }
