@@ -41,7 +41,8 @@ final class KnownFilesChunkVerifier implements ChunkVerifier {
   @Override
   public boolean verify(ChunkDescriptor chunk) {
     Path file = segmentFile(chunk);
-    return file == null ? hashing.verify(chunk) : verified.verifyNow(file, chunk.getChecksum(), () -> hashing.verify(chunk));
+    return file == null ? hashing.verify(chunk)
+        : verified.verifyNow(file, chunk.getChecksum(), () -> hashing.verify(chunk));
   }
 
   @Override

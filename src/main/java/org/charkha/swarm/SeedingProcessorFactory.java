@@ -55,8 +55,8 @@ final class SeedingProcessorFactory implements ProcessorFactory {
   @Inject
   SeedingProcessorFactory(TorrentRegistry torrentRegistry, DataWorker dataWorker,
       IBufferedPieceRegistry bufferedPieceRegistry, ITrackerService trackerService,
-      @bt.module.ClientExecutor ExecutorService executor, IPeerRegistry peerRegistry, IConnectionSource connectionSource,
-      IPeerConnectionPool connectionPool, IMessageDispatcher messageDispatcher,
+      @bt.module.ClientExecutor ExecutorService executor, IPeerRegistry peerRegistry,
+      IConnectionSource connectionSource, IPeerConnectionPool connectionPool, IMessageDispatcher messageDispatcher,
       @MessagingAgents Set<Object> messagingAgents, IMetadataService metadataService, EventSource eventSource,
       EventSink eventSink, Config config) {
     // the same stages in the same order as bt 1.10's TorrentProcessorFactory, the last one replaced

@@ -189,7 +189,8 @@ class SwarmEngineTest {
     VerifiedFiles verified = VerifiedFiles.shared();
     try {
       FeedId f = Identity.generate().feed();
-      List<byte[]> v1 = List.of(randomBytes(Limits.SEGMENT_SIZE), randomBytes(Limits.SEGMENT_SIZE), randomBytes(Limits.SEGMENT_SIZE));
+      List<byte[]> v1 = List.of(randomBytes(Limits.SEGMENT_SIZE), randomBytes(Limits.SEGMENT_SIZE),
+          randomBytes(Limits.SEGMENT_SIZE));
       FeedTorrent t1 = FeedTorrent.ofPieces(f, v1);
       Path root1 = tmp.resolve("linked-v1");
       write(root1, t1, v1);
@@ -204,7 +205,8 @@ class SwarmEngineTest {
       Path root2 = tmp.resolve("linked-v2");
       Path dir2 = Files.createDirectories(root2.resolve(t2.name()));
       for (int i = 0; i < 3; i++) {
-        Files.createLink(dir2.resolve(FeedTorrent.fileName(i)), root1.resolve(t1.name()).resolve(FeedTorrent.fileName(i)));
+        String name = FeedTorrent.fileName(i);
+        Files.createLink(dir2.resolve(name), root1.resolve(t1.name()).resolve(name));
       }
       Files.write(dir2.resolve(FeedTorrent.fileName(3)), v2.get(3));
       checks = verified.checksRun();
