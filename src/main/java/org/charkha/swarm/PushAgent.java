@@ -40,6 +40,7 @@ public final class PushAgent {
   private final Map<FeedId, Map<FeedId, MutableItem>> mentions = new ConcurrentHashMap<>();
   private final Map<ConnectionKey, Map<FeedId, Long>> sentMentions = new ConcurrentHashMap<>();
   private volatile Receiver receiver = (item, from, via) -> { };
+  private volatile DispatchSignal dispatch = new DispatchSignal(); // bt's runtime injects its own
   private volatile boolean enabled = true;
 
   /** The Guice module that puts this agent and the {@code charkha_item} message into a bt runtime. */
@@ -47,7 +48,14 @@ public final class PushAgent {
     return binder -> {
       bt.module.ProtocolModule.extend(binder).addExtendedMessageHandler(ItemMessage.EXTENSION_NAME, new ItemPushHandler());
       bt.module.ServiceModule.extend(binder).addMessagingAgent(this);
+      binder.requestInjection(this);
     };
+  }
+
+  /** New items are sent on connections the dispatcher visits seldom when quiet: it must come now. */
+  @com.google.inject.Inject
+  void dispatchSignal(DispatchSignal signal) {
+    this.dispatch = signal;
   }
 
   /** Where verified incoming items go. */
@@ -70,6 +78,7 @@ public final class PushAgent {
   public void mention(FeedId target, MutableItem item) {
     mentions.computeIfAbsent(target, k -> new ConcurrentHashMap<>())
         .merge(item.feed(), item, (old, now) -> now.seq() > old.seq() ? now : old);
+    dispatch.visitAll();
   }
 
   public void setEnabled(boolean enabled) {
@@ -94,6 +103,7 @@ public final class PushAgent {
   /** Makes {@code item} the one to push to every connected peer of its feed. */
   public void publish(MutableItem item) {
     latest.merge(item.feed(), item, (old, now) -> now.seq() > old.seq() ? now : old);
+    dispatch.visitAll();
   }
 
   @Consumes

@@ -1,6 +1,9 @@
 package org.charkha.swarm;
 
 import bt.net.SharedSelector;
+import bt.net.pipeline.ChannelHandlerContext;
+import bt.net.pipeline.ChannelPipeline;
+import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
@@ -12,22 +15,79 @@ import java.nio.channels.Selector;
  * one busy core it never does, and no new connection of the runtime completes (fixed on bt's
  * master by #252, not released). Since Java 11 {@code register} does not block on a selector in
  * {@code select} (JDK-8201315), so registering and then waking the selector is enough.
+ *
+ * <p>Each connection's reads also signal the message dispatcher ({@link PacedDispatcher}), which
+ * would otherwise find a quiet connection's new messages only on its next slow visit.
  */
 final class RegisteringSelector extends SharedSelector {
   private final Selector delegate;
+  private final DispatchSignal signal;
 
-  RegisteringSelector(Selector delegate) {
+  RegisteringSelector(Selector delegate, DispatchSignal signal) {
     super(delegate);
     this.delegate = delegate;
+    this.signal = signal;
   }
 
   @Override
   public void wakeupAndRegister(SelectableChannel channel, int ops, Object attachment) {
     try {
-      channel.register(delegate, ops, attachment);
+      Object a = attachment instanceof ChannelHandlerContext
+          ? new SignallingContext((ChannelHandlerContext) attachment, signal) : attachment;
+      channel.register(delegate, ops, a);
     } catch (ClosedChannelException e) {
       throw new RuntimeException("Failed to register channel", e); // as bt's, which callers expect
     }
     delegate.wakeup(); // a select in progress picks the new key up only when it starts again
+  }
+
+  /** bt's data receiver reads a connection through its context: after each read, wake the dispatcher. */
+  private static final class SignallingContext implements ChannelHandlerContext {
+    private final ChannelHandlerContext context;
+    private final DispatchSignal signal;
+
+    SignallingContext(ChannelHandlerContext context, DispatchSignal signal) {
+      this.context = context;
+      this.signal = signal;
+    }
+
+    @Override
+    public boolean readFromChannel() throws IOException {
+      try {
+        return context.readFromChannel();
+      } finally {
+        signal.dataArrived();
+      }
+    }
+
+    @Override
+    public ChannelPipeline pipeline() {
+      return context.pipeline();
+    }
+
+    @Override
+    public void fireChannelRegistered() {
+      context.fireChannelRegistered();
+    }
+
+    @Override
+    public void fireChannelUnregistered() {
+      context.fireChannelUnregistered();
+    }
+
+    @Override
+    public void fireChannelActive() {
+      context.fireChannelActive();
+    }
+
+    @Override
+    public void fireChannelInactive() {
+      context.fireChannelInactive();
+    }
+
+    @Override
+    public void fireDataReceived() {
+      context.fireDataReceived();
+    }
   }
 }

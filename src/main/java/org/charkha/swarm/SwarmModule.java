@@ -10,6 +10,7 @@ import bt.dht.DHTService;
 import bt.module.PeerConnectionSelector;
 import bt.module.ProtocolModule;
 import bt.module.ServiceModule;
+import bt.net.IMessageDispatcher;
 import bt.net.SharedSelector;
 import bt.net.buffer.IBufferManager;
 import bt.processor.ProcessorFactory;
@@ -31,7 +32,8 @@ import org.charkha.store.VerifiedFiles;
  * Our bindings in bt's Guice injector, in place of bt-dht's DHTModule: the DHT is our
  * {@link DhtNode} (persistent id and table, same port as TCP), plus known-peer injection, the BEP 6
  * allowed-fast fix, a client executor we can interrupt, seeding without a thread per torrent
- * ({@link SeedingProcessorFactory}), piece checks that skip files known good
+ * ({@link SeedingProcessorFactory}), a message dispatcher that visits quiet connections seldom
+ * ({@link PacedDispatcher}), piece checks that skip files known good
  * ({@link KnownFilesChunkVerifier}), and network buffers and a selector that cannot deadlock
  * ({@link ReleaseSafeBuffers}, {@link RegisteringSelector}). Passed to bt as a
  * custom module, so it overrides bt's standard bindings (Modules.override).
@@ -56,6 +58,8 @@ final class SwarmModule implements Module {
     binder.bind(ExecutorService.class).annotatedWith(bt.module.ClientExecutor.class).toInstance(clientExecutor);
     binder.bind(IBufferManager.class).toInstance(new ReleaseSafeBuffers(networkBufferSize));
     binder.bind(ProcessorFactory.class).to(SeedingProcessorFactory.class).in(Singleton.class);
+    binder.bind(DispatchSignal.class).in(Singleton.class);
+    binder.bind(IMessageDispatcher.class).to(PacedDispatcher.class).asEagerSingleton();
 
     if (dht != null) {
       // BEP 5: peers learn our DHT port from the handshake's reserved bit and the PORT message
@@ -82,10 +86,10 @@ final class SwarmModule implements Module {
   @Provides
   @Singleton
   @PeerConnectionSelector
-  SharedSelector selector(IRuntimeLifecycleBinder lifecycle) {
+  SharedSelector selector(IRuntimeLifecycleBinder lifecycle, DispatchSignal signal) {
     RegisteringSelector selector;
     try {
-      selector = new RegisteringSelector(Selector.open());
+      selector = new RegisteringSelector(Selector.open(), signal);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the connection selector", e);
     }

@@ -20,7 +20,7 @@ class RegisteringSelectorTest {
 
   @Test
   void aChannelRegisteredWhileTheLoopSelectsIsRead() throws Exception {
-    RegisteringSelector selector = new RegisteringSelector(Selector.open());
+    RegisteringSelector selector = new RegisteringSelector(Selector.open(), new DispatchSignal());
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger readable = new AtomicInteger();
     // bt's data-receiving loop: select, and select again at once whenever nothing was ready

@@ -1,0 +1,212 @@
+package org.charkha.swarm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import bt.metainfo.TorrentId;
+import bt.net.ConnectionKey;
+import bt.net.InetPeer;
+import bt.net.Peer;
+import bt.net.PeerConnection;
+import bt.protocol.KeepAlive;
+import bt.protocol.Message;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The dispatcher's pacing, against connections that queue messages as bt's do (bt's connection
+ * needs a live socket and its whole pipeline; its two calls the dispatcher makes are all that
+ * matter here).
+ */
+class PacedDispatcherTest {
+  private static final PacedDispatcher.Pace PACE = new PacedDispatcher.Pace(
+      TimeUnit.MILLISECONDS.toNanos(200), TimeUnit.MILLISECONDS.toNanos(250), TimeUnit.MILLISECONDS.toNanos(300));
+
+  private final Map<ConnectionKey, QueueConnection> pool = new ConcurrentHashMap<>();
+  private final DispatchSignal signal = new DispatchSignal();
+  private final PacedDispatcher dispatcher = new PacedDispatcher(pool::get, t -> true, signal,
+      Duration.ofMillis(10), PACE, "test.dispatcher");
+
+  @AfterEach
+  void stop() {
+    dispatcher.stop();
+  }
+
+  @Test
+  void aQuietConnectionIsAskedForMessagesSeldom() throws Exception {
+    ConnectionKey key = connect(1);
+    AtomicInteger asked = new AtomicInteger();
+    dispatcher.addMessageSupplier(key, () -> {
+      asked.incrementAndGet();
+      return null;
+    });
+    dispatcher.start();
+    Thread.sleep(400); // past the hot window
+    int before = asked.get();
+    Thread.sleep(1000);
+    int inOneSecond = asked.get() - before;
+    // bt's dispatcher asks every 10 ms when nothing moves: 100 times a second
+    assertTrue(inOneSecond >= 3 && inOneSecond <= 6, "asked " + inOneSecond + " times in 1 s");
+  }
+
+  @Test
+  void aMessageArrivingOnAQuietConnectionIsReadAtOnce() throws Exception {
+    ConnectionKey key = connect(1);
+    Queue<Message> consumed = new ConcurrentLinkedQueue<>();
+    dispatcher.addMessageConsumer(key, consumed::add);
+    dispatcher.start();
+    Thread.sleep(400);
+    long start = System.nanoTime();
+    pool.get(key).inbound.add(KeepAlive.instance());
+    signal.dataArrived(); // what the selector does after each read
+    awaitTrue(() -> !consumed.isEmpty());
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(millis < 100, "read after " + millis + " ms; a quiet visit comes every 250 ms");
+  }
+
+  @Test
+  void somethingToPushIsAskedForAtOnce() throws Exception {
+    ConnectionKey key = connect(1);
+    AtomicInteger pending = new AtomicInteger();
+    dispatcher.addMessageSupplier(key, () -> pending.getAndSet(0) > 0 ? KeepAlive.instance() : null);
+    dispatcher.start();
+    Thread.sleep(400);
+    long start = System.nanoTime();
+    pending.set(1);
+    signal.visitAll(); // what the push agent does on a new item
+    awaitTrue(() -> !pool.get(key).outbound.isEmpty());
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(millis < 100, "sent after " + millis + " ms");
+  }
+
+  @Test
+  void aReconnectedPeerGetsEachMessageOnce() throws Exception {
+    ConnectionKey key = connect(1);
+    AtomicInteger consumed = new AtomicInteger();
+    dispatcher.addMessageConsumer(key, m -> consumed.incrementAndGet());
+    dispatcher.start();
+    pool.put(key, new QueueConnection(key)); // the same peer, connected again: bt adds its consumer again
+    dispatcher.addMessageConsumer(key, m -> consumed.incrementAndGet());
+    pool.get(key).inbound.add(KeepAlive.instance());
+    signal.dataArrived();
+    awaitTrue(() -> consumed.get() > 0);
+    Thread.sleep(100);
+    assertEquals(1, consumed.get());
+  }
+
+  @Test
+  void closedConnectionsAreForgotten() throws Exception {
+    for (int i = 1; i <= 20; i++) {
+      dispatcher.addMessageSupplier(connect(i), () -> null);
+    }
+    dispatcher.start();
+    pool.values().stream().limit(15).forEach(c -> c.closed = true);
+    awaitTrue(() -> dispatcher.routeCount() == 5);
+    Thread.sleep(500);
+    assertEquals(5, dispatcher.routeCount());
+  }
+
+  @Test
+  void busyConnectionsAreServedOnEveryPass() throws Exception {
+    ConnectionKey key = connect(1);
+    int blocks = 2_000;
+    AtomicInteger left = new AtomicInteger(blocks);
+    dispatcher.addMessageSupplier(key, () -> left.getAndDecrement() > 0 ? KeepAlive.instance() : null);
+    long start = System.nanoTime();
+    dispatcher.start();
+    awaitTrue(() -> pool.get(key).outbound.size() == blocks);
+    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertTrue(millis < 2_000, blocks + " messages took " + millis + " ms");
+  }
+
+  private ConnectionKey connect(int n) throws Exception {
+    Peer peer = InetPeer.build(InetAddress.getByAddress(new byte[] {(byte) 198, 18, 0, (byte) n}), 6881);
+    ConnectionKey key = new ConnectionKey(peer, 6881, TorrentId.fromBytes(new byte[20]));
+    pool.put(key, new QueueConnection(key));
+    return key;
+  }
+
+  private static void awaitTrue(BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadline, "condition not met within 5 s");
+      Thread.sleep(1);
+    }
+  }
+
+  /** A connection whose decoded inbound messages wait in a queue, as bt's do. */
+  private static final class QueueConnection implements PeerConnection {
+    final ConnectionKey key;
+    final Queue<Message> inbound = new ConcurrentLinkedQueue<>();
+    final Queue<Message> outbound = new ConcurrentLinkedQueue<>();
+    volatile boolean closed;
+
+    QueueConnection(ConnectionKey key) {
+      this.key = key;
+    }
+
+    @Override
+    public Message readMessageNow() {
+      return inbound.poll();
+    }
+
+    @Override
+    public Message readMessage(long timeout) {
+      return inbound.poll();
+    }
+
+    @Override
+    public void postMessage(Message message) {
+      outbound.add(message);
+    }
+
+    @Override
+    public boolean isClosed() {
+      return closed;
+    }
+
+    @Override
+    public void closeQuietly() {
+      closed = true;
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+    }
+
+    @Override
+    public Peer getRemotePeer() {
+      return key.getPeer();
+    }
+
+    @Override
+    public int getRemotePort() {
+      return key.getRemotePort();
+    }
+
+    @Override
+    public TorrentId setTorrentId(TorrentId torrentId) {
+      return key.getTorrentId();
+    }
+
+    @Override
+    public TorrentId getTorrentId() {
+      return key.getTorrentId();
+    }
+
+    @Override
+    public long getLastActive() {
+      return 0;
+    }
+  }
+}
