@@ -36,6 +36,7 @@ import org.charkha.dht.Bep44;
 import org.charkha.dht.DhtNode;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.Hex;
+import org.charkha.feed.Limits;
 import org.charkha.torrent.FeedTorrent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,8 +134,10 @@ public final class SwarmEngine implements AutoCloseable {
     bt.setPeerDiscoveryInterval(c.peerDiscoveryInterval());
     // BEP 9: peers declare the metadata size; FeedTorrent bounds a valid one (bt rejects size >= max)
     bt.setMetadataExchangeMaxSize(FeedTorrent.MAX_INFO_SIZE + 1);
-    // 1 MB per connection by default; our largest message is a 16 KiB block (peers may ask 128 KiB)
-    bt.setNetworkBufferSize(256 * 1024);
+    // One buffer each way per connection, for its whole life (bt's default is 1 MB each): a node
+    // holding hundreds of connections for pushes kept hundreds of MB of them. A buffer must hold
+    // the largest message we send or accept: a whole piece asked as one block, plus its header.
+    bt.setNetworkBufferSize(Limits.SEGMENT_SIZE + 1024);
     bt.setMaxPeerConnectionsPerTorrent(50);
     bt.setMaxPeerConnections(500);
     // Holders of a feed stay connected while idle: those connections carry the push message.

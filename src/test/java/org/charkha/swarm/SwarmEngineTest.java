@@ -7,14 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
@@ -266,5 +271,52 @@ class SwarmEngineTest {
     assertTrue(again != h);
     assertTrue(follower.stop(nobodyHasIt));
     assertTrue(follower.handle(nobodyHasIt).isEmpty());
+  }
+
+  @Test
+  void aPeerAskingForAWholePieceAsOneBlockGetsIt() throws Exception {
+    // Clients ask 16 KiB blocks, but BEP 3 lets a peer ask up to a whole piece at once: the
+    // per-connection network buffers must hold the largest message we may have to send.
+    byte[] piece = randomBytes(Limits.SEGMENT_SIZE);
+    FeedTorrent t = FeedTorrent.ofPieces(Identity.generate().feed(), List.of(piece));
+    Path root = tmp.resolve("whole-piece");
+    write(root, t, List.of(piece));
+    author.seed(t, root).completion().get(10, TimeUnit.SECONDS);
+
+    try (Socket s = new Socket(InetAddress.getLoopbackAddress(), author.port())) {
+      s.setSoTimeout(10_000);
+      DataOutputStream out = new DataOutputStream(s.getOutputStream());
+      DataInputStream in = new DataInputStream(s.getInputStream());
+      out.writeByte(19);
+      out.write("BitTorrent protocol".getBytes(StandardCharsets.US_ASCII));
+      out.write(new byte[8]); // no extensions: BEP 3 only
+      out.write(t.infohash());
+      out.write(randomBytes(20));
+      out.flush();
+      in.readFully(new byte[68]);
+      out.writeInt(1);
+      out.writeByte(2); // interested
+      out.flush();
+      boolean asked = false;
+      while (true) {
+        int length = in.readInt();
+        assertTrue(length >= 0 && length <= Limits.SEGMENT_SIZE + 9, "message of " + length + " bytes");
+        byte[] message = new byte[length];
+        in.readFully(message);
+        if (length > 0 && message[0] == 1 && !asked) { // unchoke: ask for all of piece 0
+          out.writeInt(13);
+          out.writeByte(6);
+          out.writeInt(0);
+          out.writeInt(0);
+          out.writeInt(Limits.SEGMENT_SIZE);
+          out.flush();
+          asked = true;
+        } else if (length > 0 && message[0] == 7) { // piece: index, begin, block
+          assertEquals(9 + Limits.SEGMENT_SIZE, length);
+          assertArrayEquals(piece, Arrays.copyOfRange(message, 9, length));
+          return;
+        }
+      }
+    }
   }
 }
