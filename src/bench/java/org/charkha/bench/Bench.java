@@ -609,8 +609,13 @@ public final class Bench {
         }
       }
       Window.Result roundResult = round.end();
-      notes.add("6b: " + authorsProcess.lines().stream().filter(l -> l.contains("publisher: "))
-          .map(l -> l.replaceFirst(".*publisher: ", "")).collect(java.util.stream.Collectors.joining("; "))
+      List<String> said = authorsProcess.lines().stream().filter(l -> l.contains("publisher: "))
+          .map(l -> l.replaceFirst(".*publisher: ", "")).toList();
+      String mostConnections = said.stream().filter(l -> l.startsWith("most connections")).reduce((a, b) -> b)
+          .orElse("most connections so far ?");
+      notes.add("6b: " + java.util.stream.Stream.concat(said.stream().filter(l -> !l.startsWith("most connections")),
+              java.util.stream.Stream.of("publisher's " + mostConnections))
+          .collect(java.util.stream.Collectors.joining("; "))
           + "; node's threads by name: " + threadNames(pid));
       String gotAll = seen.size() == SCALE_FEEDS
           ? String.format("all %d new versions held after %.1f s (half after %.1f s)", SCALE_FEEDS,

@@ -49,7 +49,10 @@ public final class ScalePublisher {
     int first = Integer.parseInt(args[5]);
     int putters = Integer.parseInt(args[6]);
     SwarmConfig.Builder config = SwarmConfig.builder(port, dir.resolve("swarm")).bindAddress(ip)
-        .publicBootstrap(false).lsd(false);
+        .publicBootstrap(false).lsd(false)
+        // one process stands in for 1,000 authors' machines: bt's 500 connections of one runtime
+        // would be the test's limit, not the node's
+        .maxConnections(10 * feeds);
     List<InetSocketAddress> bootstrap = new ArrayList<>();
     for (int i = 7; i < args.length; i++) {
       config.bootstrapNode(args[i]);
@@ -88,6 +91,23 @@ public final class ScalePublisher {
         stored.add(puts.get(i % puts.size()).put(item));
       }
       System.out.printf("publisher: published %d versions in %d ms%n", feeds, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      Thread watch = new Thread(() -> {
+        int most = 0;
+        while (true) {
+          int now = net.engine().connectedPeers();
+          if (now > most) {
+            most = now;
+            System.out.println("publisher: most connections so far " + most);
+          }
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "publisher-connections");
+      watch.setDaemon(true);
+      watch.start();
       int reached = 0;
       for (CompletableFuture<Integer> put : stored) {
         try {

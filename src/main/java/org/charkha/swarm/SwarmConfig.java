@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param lsd BEP 14 local service discovery (multicast on the LAN)
  * @param pex BEP 11 peer exchange
  * @param peerDiscoveryInterval how often peer sources (DHT, known peers, ...) are polled per torrent
+ * @param maxConnections peer connections over all torrents (500 by default; a test host that
+ *     stands in for many people's machines needs more)
  */
 public record SwarmConfig(
     int port,
@@ -35,7 +37,8 @@ public record SwarmConfig(
     boolean publicBootstrap,
     boolean lsd,
     boolean pex,
-    Duration peerDiscoveryInterval) {
+    Duration peerDiscoveryInterval,
+    int maxConnections) {
 
   public SwarmConfig {
     checkArgument(port > 0 && port < 65536, "port must be 1..65535, got %s", port);
@@ -44,6 +47,7 @@ public record SwarmConfig(
     bootstrapNodes = List.copyOf(bootstrapNodes);
     checkArgument(!peerDiscoveryInterval.isNegative() && !peerDiscoveryInterval.isZero(),
         "peer discovery interval must be positive, got %s", peerDiscoveryInterval);
+    checkArgument(maxConnections > 0, "max connections must be positive, got %s", maxConnections);
   }
 
   /** A builder with the application's defaults: DHT on with public bootstrap, LSD and PEX on, 5 s discovery. */
@@ -79,6 +83,7 @@ public record SwarmConfig(
     private boolean lsd = true;
     private boolean pex = true;
     private Duration peerDiscoveryInterval = Duration.ofSeconds(5);
+    private int maxConnections = 500;
 
     private Builder(int port, Path stateDir) {
       this.port = port;
@@ -124,9 +129,14 @@ public record SwarmConfig(
       return this;
     }
 
+    public Builder maxConnections(int n) {
+      maxConnections = n;
+      return this;
+    }
+
     public SwarmConfig build() {
       return new SwarmConfig(port, Optional.ofNullable(bindAddress), stateDir, dht, bootstrapNodes,
-          publicBootstrap, lsd, pex, peerDiscoveryInterval);
+          publicBootstrap, lsd, pex, peerDiscoveryInterval, maxConnections);
     }
   }
 }

@@ -139,7 +139,7 @@ public final class SwarmEngine implements AutoCloseable {
     // the largest message we send or accept: a whole piece asked as one block, plus its header.
     bt.setNetworkBufferSize(Limits.SEGMENT_SIZE + 1024);
     bt.setMaxPeerConnectionsPerTorrent(50);
-    bt.setMaxPeerConnections(500);
+    bt.setMaxPeerConnections(c.maxConnections());
     // Holders of a feed stay connected while idle: those connections carry the push message.
     bt.setPeerConnectionInactivityThreshold(java.time.Duration.ofMinutes(30));
     // bt assigns 3 pieces per peer at a time and its dispatcher idles up to 100 ms between rounds:
