@@ -33,7 +33,8 @@ import org.charkha.store.VerifiedFiles;
  * {@link DhtNode} (persistent id and table, same port as TCP), plus known-peer injection, the BEP 6
  * allowed-fast fix, a client executor we can interrupt, seeding without a thread per torrent
  * ({@link SeedingProcessorFactory}), a message dispatcher that visits quiet connections seldom
- * ({@link PacedDispatcher}), piece checks that skip files known good
+ * ({@link PacedDispatcher}), room for new versions in a pool full of quiet connections
+ * ({@link IdleConnectionTrimmer}), piece checks that skip files known good
  * ({@link KnownFilesChunkVerifier}), and network buffers and a selector that cannot deadlock
  * ({@link ReleaseSafeBuffers}, {@link RegisteringSelector}). Passed to bt as a
  * custom module, so it overrides bt's standard bindings (Modules.override).
@@ -60,6 +61,7 @@ final class SwarmModule implements Module {
     binder.bind(ProcessorFactory.class).to(SeedingProcessorFactory.class).in(Singleton.class);
     binder.bind(DispatchSignal.class).in(Singleton.class);
     binder.bind(IMessageDispatcher.class).to(PacedDispatcher.class).asEagerSingleton();
+    binder.bind(IdleConnectionTrimmer.class).asEagerSingleton();
 
     if (dht != null) {
       // BEP 5: peers learn our DHT port from the handshake's reserved bit and the PORT message
