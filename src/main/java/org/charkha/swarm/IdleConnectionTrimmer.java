@@ -107,8 +107,10 @@ final class IdleConnectionTrimmer {
       q.connection().closeQuietly(); // bt's pool drops it within a second and tells the torrent's worker
       closed++;
     }
-    log.info("connection pool {} of {}: closed {} quiet connections of feeds held whole", size, maxConnections,
-        closed);
+    if (closed > 0) {
+      log.info("connection pool {} of {}: closed {} quiet connections of feeds held whole", size, maxConnections,
+          closed);
+    }
     return closed;
   }
 }

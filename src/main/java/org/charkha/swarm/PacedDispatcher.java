@@ -11,7 +11,6 @@ import bt.service.IRuntimeLifecycleBinder;
 import bt.torrent.TorrentRegistry;
 import com.google.inject.Inject;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -29,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * here, for catch-up speed), and asking a worker runs all of its torrent's message producers: a
  * node following 1,000 feeds holds hundreds of connections kept open for pushes, and walking them
  * 100 times a second was most of its idle CPU. Here a connection that moved no message for 2 s
- * is visited every 250 ms ({@link Pace}), and sooner when bytes
- * arrive on any connection or an item is to be pushed ({@link DispatchSignal}); connections that
- * move messages are visited on every pass, as bt's are.
+ * is visited every 250 ms ({@link Pace}), and sooner when bytes arrive on any connection or an
+ * item is to be pushed ({@link DispatchSignal}); connections that move messages are visited on
+ * every pass, as bt's are.
  *
  * <p>It also fixes two defects of bt 1.10's: entries of closed connections were never removed (the
  * maps grew with every connection ever made), and a peer that reconnected got a second consumer,
@@ -118,7 +117,14 @@ final class PacedDispatcher implements IMessageDispatcher {
     long pauseMillis = 1;
     try {
       while (running) {
-        int moved = pass(signal.take());
+        int moved;
+        try {
+          moved = pass(signal.take());
+        } catch (RuntimeException e) {
+          // every connection of the runtime depends on this thread: never let one failure end it
+          log.error("message dispatch pass failed", e);
+          moved = 0;
+        }
         if (moved > 0) {
           pauseMillis = 1;
         } else {
@@ -127,10 +133,7 @@ final class PacedDispatcher implements IMessageDispatcher {
         }
       }
     } catch (InterruptedException e) {
-      // shutdown
-    } catch (RuntimeException | Error e) {
-      log.error("message dispatcher stopped", e);
-      throw e;
+      // stopped
     }
   }
 
@@ -138,8 +141,7 @@ final class PacedDispatcher implements IMessageDispatcher {
   private int pass(DispatchSignal.Wake wake) {
     long now = System.nanoTime();
     int moved = 0;
-    for (Iterator<Map.Entry<ConnectionKey, Route>> it = routes.entrySet().iterator(); it.hasNext(); ) {
-      Map.Entry<ConnectionKey, Route> e = it.next();
+    for (Map.Entry<ConnectionKey, Route> e : routes.entrySet()) {
       Route r = e.getValue();
       boolean due = wake == DispatchSignal.Wake.VISIT_ALL || now - r.nextVisit >= 0;
       if (!due && wake != DispatchSignal.Wake.DATA_ARRIVED) {

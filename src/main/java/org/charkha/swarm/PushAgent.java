@@ -52,7 +52,7 @@ public final class PushAgent {
     };
   }
 
-  /** New items are sent on connections the dispatcher visits seldom when quiet: it must come now. */
+  /** A new item goes out on quiet connections, which the dispatcher visits seldom: wake it. */
   @com.google.inject.Inject
   void dispatchSignal(DispatchSignal signal) {
     this.dispatch = signal;
