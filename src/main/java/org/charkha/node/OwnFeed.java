@@ -162,18 +162,18 @@ public final class OwnFeed {
     if (held.isPresent() && held.get().seq() >= version) {
       version = held.get().seq() + 1; // never reuse a seq the DHT may have seen
     }
-    store.writeVersion(version, log);
-    // Older versions may still hold bodies this change deleted: only the current one stays.
-    store.prune();
     FeedTorrent torrent = FeedTorrent.of(log);
     MutableItem item = MutableItem.signInfohash(identity, feed(), version, torrent.infohash());
-    store.writeItem(item);
+    store.writeVersion(version, log, item);
+    // Older versions may still hold bodies this change deleted: only the current one stays.
+    store.prune();
     return new Published(entry, torrent, item);
   }
 
   /**
-   * The signed item for the current version, re-signed if a crash came between writing the
-   * version and its item (the item must always name a version this node can serve).
+   * The signed item for the current version, signed again if the stored one does not name it (a
+   * store from before items moved into versions, where a crash could come between the two; the
+   * item must always name a version this node can serve).
    */
   public Optional<MutableItem> currentItem() throws IOException {
     if (!store.exists()) {

@@ -56,7 +56,7 @@ public final class Backup {
       Files.write(dir.resolve("feed.torrent"), FeedTorrent.of(log.get()).metainfo());
       Optional<MutableItem> item = store.readItem();
       if (item.isPresent()) {
-        Files.copy(store.dir().resolve("item"), dir.resolve("item"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        new FeedStore(feed, dir).writeItem(item.get()); // no versions there: the item sits beside the content
       }
       count++;
     }
@@ -86,10 +86,8 @@ public final class Backup {
         if (to.exists() && to.currentVersion().getAsLong() >= version) {
           continue; // already as new here
         }
-        to.writeVersion(version, log);
-        if (item != null && Arrays.equals(item.infohash(), FeedTorrent.of(log).infohash())) {
-          to.writeItem(item);
-        }
+        boolean itemNamesLog = item != null && Arrays.equals(item.infohash(), FeedTorrent.of(log).infohash());
+        to.writeVersion(version, log, itemNamesLog ? item : null);
         to.prune();
         restored.add(feed);
       }

@@ -33,14 +33,19 @@ import org.charkha.torrent.FeedTorrent;
  *
  * <pre>
  *   v&lt;seq&gt;/&lt;torrent name&gt;/00000000.seg ...   a complete version, laid out as its torrent
+ *   v&lt;seq&gt;/item                                its signed BEP 44 item (bencoded)
  *   current -> v&lt;seq&gt;                          symlink, swapped atomically by rename
- *   item                                         the latest signed BEP 44 item held (bencoded)
+ *   item                                         an item outside any version: an export's, or
+ *                                                one stored before items moved into versions
  *   v&lt;seq&gt; above current                        a version being downloaded (not yet verified)
  *   incoming-&lt;seq&gt;/                              the own feed's next version while it is written
  * </pre>
  *
- * A new version hard-links every segment file that did not change, so versions share storage and
- * a follower downloads only changed pieces. bt seeds straight from a version directory.
+ * A version's item lives inside it, so the one rename that makes a version current makes its item
+ * current too: a crash never leaves a version named by another version's item. A new version
+ * hard-links every segment file that did not change, so versions share storage and a follower
+ * downloads only changed pieces. bt seeds straight from a version directory (it reads only the
+ * torrent's own directory in it).
  */
 public final class FeedStore {
   private static final String CURRENT = "current";
@@ -129,12 +134,18 @@ public final class FeedStore {
     return Optional.of(FeedVerifier.verify(feed, readPieces()));
   }
 
-  /**
-   * Writes {@code log} as version {@code version} and makes it current. Unchanged segment files of
-   * the current version are hard-linked (known unchanged by {@link VerifiedFiles}, else compared
-   * byte for byte), changed ones written and synced, before the switch.
-   */
+  /** Writes {@code log} as version {@code version}, without an item, and makes it current. */
   public Path writeVersion(long version, FeedLog log) throws IOException {
+    return writeVersion(version, log, null);
+  }
+
+  /**
+   * Writes {@code log} as version {@code version} with its signed {@code item} (null for none) and
+   * makes both current. Unchanged segment files of the current version are hard-linked (known
+   * unchanged by {@link VerifiedFiles}, else compared byte for byte), changed ones written and
+   * synced, before the switch.
+   */
+  public Path writeVersion(long version, FeedLog log, MutableItem item) throws IOException {
     List<Segment> segments = log.segments();
     FeedTorrent torrent = FeedTorrent.of(log); // piece hashes: each full segment's is computed once
     VerifiedFiles verified = VerifiedFiles.shared();
@@ -169,7 +180,7 @@ public final class FeedStore {
       throw new IOException("could not store version " + version + " of feed " + feed.shortName() + " in " + dir
           + ": " + describe(e) + "; nothing changed, the previous version is still current", e);
     }
-    return commit(version, staging);
+    return commit(version, staging, item);
   }
 
   /** An I/O error as a person reads it: the JDK's bare "No space left on device" lacks the path. */
@@ -221,8 +232,17 @@ public final class FeedStore {
     return versionRoot(version);
   }
 
-  /** Makes a downloaded and verified staging directory the current version. */
-  public Path commit(long version, Path staging) throws IOException {
+  /**
+   * Makes a downloaded and verified staging directory the current version, with its signed
+   * {@code item} (null for none; else its seq must be {@code version}) written into it first.
+   */
+  public Path commit(long version, Path staging, MutableItem item) throws IOException {
+    if (item != null) {
+      if (item.seq() != version) {
+        throw new IllegalArgumentException("item seq " + item.seq() + " does not name version " + version);
+      }
+      writeItemFile(staging, item);
+    }
     Path versionDir = versionRoot(version);
     if (!staging.equals(versionDir)) {
       deleteTree(versionDir);
@@ -233,6 +253,9 @@ public final class FeedStore {
     Files.deleteIfExists(tmpLink);
     Files.createSymbolicLink(tmpLink, Path.of(versionDir.getFileName().toString()));
     Files.move(tmpLink, dir.resolve(CURRENT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    if (item != null) {
+      Files.deleteIfExists(dir.resolve(ITEM)); // an item from before items moved into versions
+    }
     fsyncDirectory(dir);
     return versionDir;
   }
@@ -264,11 +287,16 @@ public final class FeedStore {
   }
 
   /**
-   * The signed item last stored, or empty if none. The file is written atomically, so a bad one was
-   * damaged or planted: that is a clear IOException naming the file, never a crash or a guess.
+   * The current version's signed item, else the item kept outside any version, else empty. The
+   * file is written atomically, so a bad one was damaged or planted: that is a clear IOException
+   * naming the file, never a crash or a guess.
    */
   public Optional<MutableItem> readItem() throws IOException {
     Path p = dir.resolve(ITEM);
+    OptionalLong current = currentVersion();
+    if (current.isPresent() && Files.exists(versionRoot(current.getAsLong()).resolve(ITEM))) {
+      p = versionRoot(current.getAsLong()).resolve(ITEM);
+    }
     if (!Files.exists(p)) {
       return Optional.empty();
     }
@@ -303,17 +331,27 @@ public final class FeedStore {
     }
   }
 
+  /**
+   * Stores {@code item} in the version it names, or outside any version when that version is not
+   * stored (an export, or an item learned before its version). A version written with its item
+   * needs no call: this replaces an item, such as one signed again after a crash.
+   */
   public void writeItem(MutableItem item) throws IOException {
+    Path version = versionRoot(item.seq());
+    writeItemFile(Files.isDirectory(version) ? version : dir, item);
+  }
+
+  private static void writeItemFile(Path directory, MutableItem item) throws IOException {
     byte[] b = new BencodeWriter(256).beginDict()
         .key("seq").integer(item.seq())
         .key("sig").string(item.signature())
         .key("v").raw(item.value())
         .end().toByteArray();
-    Path tmp = dir.resolve(ITEM + ".tmp");
-    Files.createDirectories(dir);
+    Path tmp = directory.resolve(ITEM + ".tmp");
+    Files.createDirectories(directory);
     writeSynced(tmp, b);
-    Files.move(tmp, dir.resolve(ITEM), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    fsyncDirectory(dir);
+    Files.move(tmp, directory.resolve(ITEM), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(directory);
   }
 
   /** Removes the feed's whole directory (unfollow without keeping a copy). */

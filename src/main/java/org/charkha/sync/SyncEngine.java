@@ -558,8 +558,8 @@ public final class SyncEngine implements AutoCloseable {
       try {
         Files.createDirectories(store.dir());
         if (store.currentVersion().orElse(-1) != item.seq()) {
-          // A half-done download of this version; the current version itself (stored, but its
-          // item not: a crash between the two) stays, and bt finds it complete.
+          // A half-done download of this version. The current version itself stays (a store
+          // from before items moved into versions may hold it without its item): bt finds it complete.
           deleteQuietly(staging);
         }
         transfer = net.download(feed, ih, staging, List.copyOf(candidates), torrent -> stage(item.seq(), torrent));
@@ -614,9 +614,8 @@ public final class SyncEngine implements AutoCloseable {
           verified = FeedVerifier.verify(feed, pieces, previous, i -> samePiece(previousTorrent, torrent, i));
           config.quota().checkEntries(verified);
           changed = changedEntries(previousTorrent, torrent, verified);
-          store.commit(item.seq(), staging); // in place: the download goes on seeding as it is
+          store.commit(item.seq(), staging, item); // in place: the download goes on seeding as it is
           committed = true; // from here on the directory is the current version: never deleted
-          store.writeItem(item);
           byte[] oldSeed;
           synchronized (this) {
             oldSeed = seeding;

@@ -153,6 +153,37 @@ class FeedStoreTest {
   }
 
   @Test
+  void aVersionAndItsItemBecomeCurrentInOneStep() throws Exception {
+    DataDir data = DataDir.open(home);
+    Identity id = data.initialize();
+    FeedStore store = data.feed(id.feed());
+    FeedLog log = FeedLog.empty(id.feed());
+    log.append(id, new Content.Post("one"), 1);
+    MutableItem first = MutableItem.signInfohash(id, id.feed(), 1, FeedTorrent.of(log).infohash());
+    store.writeItem(MutableItem.signInfohash(id, id.feed(), 0, new byte[20])); // as stored before versions held items
+    store.writeVersion(1, log, first);
+    assertEquals(first, store.readItem().orElseThrow());
+    assertFalse(Files.exists(store.dir().resolve("item")), "the item outside the versions is gone");
+
+    log.append(id, new Content.Post("two"), 2);
+    FeedTorrent next = FeedTorrent.of(log);
+    MutableItem second = MutableItem.signInfohash(id, id.feed(), 2, next.infohash());
+    Path staging = store.stageDownload(2, next);
+    store.writeItem(second); // as if the process died between writing the item and the switch
+    assertEquals(first, store.readItem().orElseThrow(), "an item is current only with its version");
+    for (int i = 0; i < next.pieceCount(); i++) {
+      Path f = staging.resolve(next.name()).resolve(FeedTorrent.fileName(i));
+      if (!Files.exists(f)) {
+        Files.write(f, log.pieces().get(i));
+      }
+    }
+    store.commit(2, staging, second);
+    assertEquals(second, store.readItem().orElseThrow());
+    assertArrayEquals(FeedTorrent.of(store.load().orElseThrow()).infohash(), store.readItem().orElseThrow().infohash());
+    assertThrows(IllegalArgumentException.class, () -> store.commit(3, staging, second));
+  }
+
+  @Test
   void storedFeedsListsFeedDirectories() throws Exception {
     DataDir data = DataDir.open(home);
     Identity id = data.initialize();
