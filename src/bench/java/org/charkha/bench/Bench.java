@@ -25,6 +25,7 @@ import org.charkha.feed.Content;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLog;
 import org.charkha.feed.Identity;
+import org.charkha.index.FeedIndex;
 import org.charkha.index.QueryBench;
 import org.charkha.node.OwnFeed;
 import org.charkha.store.DataDir;
@@ -114,12 +115,16 @@ public final class Bench {
     ingestSeconds = ingest.getPercentile(50) / 1000;
     String measured = String.format("%,.0f entries/s (%,.0f–%,.0f, n=%d)", rate, n / (ingest.getMax() / 1000),
         n / (ingest.getMin() / 1000), ingest.getN());
-    String floor = String.format("floor %,.0f entries/s = SHA-256 %.0f ms + bencode walk %.0f ms + bare insert %.0f ms",
+    double defaultPagesInsert = r.get("floorSqliteInsertDefaultPages").getPercentile(50);
+    double defaultPagesFloorRate = n / ((floorMs - r.get("floorSqliteInsert").getPercentile(50) + defaultPagesInsert) / 1000);
+    String floor = String.format("floor %,.0f entries/s = SHA-256 %.0f ms + bencode walk %.0f ms + bare insert %.0f ms"
+        + " (%d KiB pages, as the index; with SQLite's default 4 KiB pages %.0f ms, floor %,.0f entries/s)",
         floorRate, r.get("floorSha256").getPercentile(50), r.get("floorBencodeScan").getPercentile(50),
-        r.get("floorSqliteInsert").getPercentile(50));
+        r.get("floorSqliteInsert").getPercentile(50), FeedIndex.PAGE_SIZE / 1024, defaultPagesInsert, defaultPagesFloorRate);
     boolean pass = rate >= 50_000 && rate / floorRate >= 0.6;
     rows.add(new Row("1a", "Ingest 100k posts: pieces → verified → timeline (committed)", measured, floor,
-        String.format("%.0f%% of floor", 100 * rate / floorRate), "≥ 50,000/s and ≥ 60% of floor",
+        String.format("%.0f%% of floor (%.0f%% of the 4 KiB-page floor)", 100 * rate / floorRate,
+            100 * rate / defaultPagesFloorRate), "≥ 50,000/s and ≥ 60% of floor",
         pass ? "pass" : "miss"));
     rows.add(new Row("1b", "…until full-text search covers the whole feed",
         ms(searchable), String.format("ingest alone %.0f ms", ingest.getPercentile(50)),

@@ -30,8 +30,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * Figure 1: a followed feed of 100,000 posts from torrent pieces to the timeline, and the floor
  * under it measured on the same bytes: SHA-256 of every entry's body and head (the hashes the
  * protocol requires), a bare bencode walk of every piece, and a bare prepared-statement batch
- * insert of the same rows into a plain WAL table. One invocation = the whole feed (single shot);
- * each iteration starts from an empty database.
+ * insert of the same rows into a plain WAL table with the index's page size (and, for
+ * comparison with older tables, SQLite's default page size). One invocation = the whole feed
+ * (single shot); each iteration starts from empty databases.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -49,6 +50,7 @@ public class IngestBench {
   Path dir;
   FeedIndex index;
   Connection bare;
+  Connection bareDefaultPages;
   List<Entry> verified;
 
   @Setup(Level.Trial)
@@ -80,18 +82,26 @@ public class IngestBench {
   public void freshDatabases() throws Exception {
     clean();
     index = FeedIndex.open(dir.resolve("index.db"));
-    bare = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("bare.db"));
-    try (Statement s = bare.createStatement()) {
+    bare = bareDatabase(dir.resolve("bare.db"), FeedIndex.PAGE_SIZE);
+    bareDefaultPages = bareDatabase(dir.resolve("bare-default-pages.db"), 4096);
+  }
+
+  private static Connection bareDatabase(Path file, int pageSize) throws Exception {
+    Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+    try (Statement s = c.createStatement()) {
+      s.execute("PRAGMA page_size = " + pageSize);
       s.execute("PRAGMA journal_mode = WAL");
       s.execute("PRAGMA synchronous = NORMAL");
       s.execute("CREATE TABLE post(feed INTEGER, seq INTEGER, ts INTEGER, hash BLOB, text TEXT)");
     }
+    return c;
   }
 
   @TearDown(Level.Iteration)
   public void closeDatabases() throws Exception {
     index.close();
     bare.close();
+    bareDefaultPages.close();
   }
 
   @TearDown(Level.Trial)
@@ -160,6 +170,16 @@ public class IngestBench {
 
   @Benchmark
   public int floorSqliteInsert() throws Exception {
+    return bareInsert(bare);
+  }
+
+  /** The floor's insert with SQLite's default 4 KiB pages, as in the tables before the fourth session of 2026-11-24. */
+  @Benchmark
+  public int floorSqliteInsertDefaultPages() throws Exception {
+    return bareInsert(bareDefaultPages);
+  }
+
+  private int bareInsert(Connection bare) throws Exception {
     bare.setAutoCommit(false);
     try (PreparedStatement ps = bare.prepareStatement("INSERT INTO post(feed, seq, ts, hash, text) VALUES(?, ?, ?, ?, ?)")) {
       for (int i = 0; i < texts.length; i++) {

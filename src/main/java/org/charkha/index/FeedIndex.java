@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeedIndex implements AutoCloseable {
   public static final int MAX_LIMIT = 500;
+  /** Page size of the index file (benchmarks measure their floor with the same). */
+  public static final int PAGE_SIZE = Schema.PAGE_SIZE;
   public static final int MAX_THREAD_ITEMS = 5_000;
   public static final int MAX_THREAD_DEPTH = 64;
   /** Backlogs up to this size are added to search inside {@link #ingest}; larger ones in background. */
@@ -63,6 +65,7 @@ public final class FeedIndex implements AutoCloseable {
     try {
       try (Statement s = writeConn.createStatement()) {
         s.execute("PRAGMA busy_timeout = 10000");
+        s.execute("PRAGMA page_size = " + Schema.PAGE_SIZE); // takes effect only in a new file
         s.execute("PRAGMA journal_mode = WAL");
         s.execute("PRAGMA synchronous = NORMAL"); // WAL: durable at checkpoint, never corrupt
         s.execute("PRAGMA secure_delete = ON"); // a deleted body is overwritten, not left in free pages

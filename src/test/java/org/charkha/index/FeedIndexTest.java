@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -409,6 +410,47 @@ class FeedIndexTest {
     index = FeedIndex.open(file);
     assertTrue(index.needsRebuild());
     assertEquals(List.of(), index.authorTimeline(a.feed(), Cursor.LATEST, 5).items());
+  }
+
+  @Test
+  void anIndexFromBeforeLargePagesIsRebuiltWithThem() throws Exception {
+    assertEquals(Schema.PAGE_SIZE, pageSize(file), "a new index");
+    index.close();
+    Path old = dir.resolve("old.db");
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old); Statement s = c.createStatement()) {
+      s.execute("PRAGMA page_size = 4096");
+      s.execute("PRAGMA journal_mode = WAL");
+      s.execute("CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      s.execute("INSERT INTO meta VALUES('schema_version', 1)");
+      s.execute("CREATE TABLE item(id INTEGER PRIMARY KEY, text TEXT)");
+      s.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)"
+          + " INSERT INTO item(text) SELECT 'filler' FROM n");
+    }
+    assertEquals(4096, pageSize(old));
+    index = FeedIndex.open(old);
+    assertTrue(index.needsRebuild());
+    Person a = new Person();
+    a.post("after the rebuild");
+    ingest(a);
+    assertEquals(1, index.authorTimeline(a.feed(), Cursor.LATEST, 5).items().size());
+    index.close();
+    assertEquals(Schema.PAGE_SIZE, pageSize(old));
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + old); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+      rs.next();
+      assertEquals("wal", rs.getString(1));
+    }
+    index = FeedIndex.open(old);
+    assertFalse(index.needsRebuild());
+    assertEquals(1, index.authorTimeline(a.feed(), Cursor.LATEST, 5).items().size());
+  }
+
+  private static int pageSize(Path db) throws Exception {
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("PRAGMA page_size")) {
+      rs.next();
+      return rs.getInt(1);
+    }
   }
 
   private static List<FeedId> sorted(FeedId... feeds) {
