@@ -78,15 +78,17 @@ public final class SwarmNetwork implements FeedNetwork, AutoCloseable {
   }
 
   @Override
-  public void seed(FeedTorrent torrent, Path root) {
+  public CompletableFuture<Void> seed(FeedTorrent torrent, Path root) {
     push.mapTorrent(torrent.infohash(), torrent.feed());
-    engine.seed(torrent, root);
+    // bt starts serving a torrent (and accepting connections for it) just before it completes
+    return engine.seed(torrent, root).completion().thenApply(t -> null);
   }
 
   @Override
-  public void seed(FeedTorrent torrent, Path root, Collection<InetSocketAddress> peers) {
-    seed(torrent, root);
+  public CompletableFuture<Void> seed(FeedTorrent torrent, Path root, Collection<InetSocketAddress> peers) {
+    CompletableFuture<Void> servable = seed(torrent, root);
     engine.addPeers(torrent.infohash(), peers);
+    return servable;
   }
 
   @Override

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.Selector;
+import java.nio.channels.spi.SelectorProvider;
 
 /**
  * bt's connection selector, with channel registration that never waits for the selecting thread.
@@ -22,11 +23,19 @@ import java.nio.channels.Selector;
 final class RegisteringSelector extends SharedSelector {
   private final Selector delegate;
   private final DispatchSignal signal;
+  private final SelectorProvider provider;
 
   RegisteringSelector(Selector delegate, DispatchSignal signal) {
     super(delegate);
     this.delegate = delegate;
     this.signal = signal;
+    this.provider = NoDelaySockets.provider(delegate.provider());
+  }
+
+  /** bt opens outgoing connections with this: they start with Nagle off ({@link NoDelaySockets}). */
+  @Override
+  public SelectorProvider provider() {
+    return provider;
   }
 
   @Override

@@ -10,7 +10,17 @@ import bt.dht.DHTService;
 import bt.module.PeerConnectionSelector;
 import bt.module.ProtocolModule;
 import bt.module.ServiceModule;
+import bt.event.EventSource;
+import bt.module.BitTorrentProtocol;
+import bt.net.DataReceiver;
+import bt.net.IConnectionHandlerFactory;
 import bt.net.IMessageDispatcher;
+import bt.net.IPeerConnectionFactory;
+import bt.net.PeerConnectionFactory;
+import bt.net.pipeline.IChannelPipelineFactory;
+import bt.protocol.Message;
+import bt.protocol.handler.MessageHandler;
+import bt.torrent.TorrentRegistry;
 import bt.net.SharedSelector;
 import bt.net.buffer.IBufferManager;
 import bt.processor.ProcessorFactory;
@@ -82,6 +92,20 @@ final class SwarmModule implements Module {
   ChunkVerifier verifier(Config config, Digester digester) {
     return new KnownFilesChunkVerifier(new DefaultChunkVerifier(digester, config.getNumOfHashingThreads()),
         VerifiedFiles.shared());
+  }
+
+  /**
+   * bt's connection factory, with handshakes that do not nap ({@link PromptHandshakes}) and Nagle
+   * off on incoming connections ({@link NoDelaySockets}).
+   */
+  @Provides
+  @Singleton
+  IPeerConnectionFactory connectionFactory(@PeerConnectionSelector SharedSelector selector,
+      IConnectionHandlerFactory connectionHandlerFactory, @BitTorrentProtocol MessageHandler<Message> protocol,
+      TorrentRegistry torrentRegistry, IChannelPipelineFactory channelPipelineFactory, IBufferManager bufferManager,
+      DataReceiver dataReceiver, EventSource eventSource, Config config) {
+    return NoDelaySockets.factory(new PeerConnectionFactory(selector, new PromptHandshakes(connectionHandlerFactory),
+        channelPipelineFactory, protocol, torrentRegistry, bufferManager, dataReceiver, eventSource, config));
   }
 
   /** In place of bt's selector provider (same lifecycle): see {@link RegisteringSelector}. */

@@ -29,15 +29,18 @@ public interface FeedNetwork {
   Transfer download(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
       Consumer<FeedTorrent> beforeData);
 
-  /** Seeds a complete version from {@code root/<torrent name>/}. */
-  void seed(FeedTorrent torrent, Path root);
+  /**
+   * Seeds a complete version from {@code root/<torrent name>/}. The future completes once peers
+   * can fetch it: until the files are checked, connections asking for it are refused.
+   */
+  CompletableFuture<Void> seed(FeedTorrent torrent, Path root);
 
   /**
    * Seeds and also connects to {@code peers} (who hold the feed too): a connection between
    * holders of a feed is where push messages for its next version travel.
    */
-  default void seed(FeedTorrent torrent, Path root, Collection<InetSocketAddress> peers) {
-    seed(torrent, root);
+  default CompletableFuture<Void> seed(FeedTorrent torrent, Path root, Collection<InetSocketAddress> peers) {
+    return seed(torrent, root);
   }
 
   void stop(byte[] infohash);

@@ -15,10 +15,12 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.charkha.dht.MutableItem;
 import org.charkha.feed.Content;
 import org.charkha.feed.Entry;
@@ -61,6 +63,8 @@ public final class SyncEngine implements AutoCloseable {
 
   /** Downloads that found no peer are retried this many times, with growing delays, before the next poll. */
   private static final int MAX_RETRIES = 4;
+  /** Longest wait for bt to serve a new own version (its check of unchanged files takes ms). */
+  private static final long SERVABLE_WAIT_MILLIS = 2_000;
   /** Rejected versions remembered per feed, so they are not downloaded again. */
   private static final int MAX_REFUSED = 16;
   /** Feeds fetched only because they replied to the own feed: at most this many at once. */
@@ -163,7 +167,7 @@ public final class SyncEngine implements AutoCloseable {
     Path root = own.store().currentRoot();
     byte[] previous = null;
     if (ownSeeding == null || !Arrays.equals(ownSeeding, torrent.infohash())) {
-      net.seed(torrent, root);
+      awaitServable(net.seed(torrent, root));
       previous = ownSeeding;
       ownSeeding = torrent.infohash();
     }
@@ -183,6 +187,22 @@ public final class SyncEngine implements AutoCloseable {
     announce(ownItem);
     if (previous != null) {
       stopLater(previous);
+    }
+  }
+
+  /**
+   * Waits, briefly, until peers can fetch a new own version, before anyone hears of it: a
+   * follower that connects while bt still checks the files is refused and tries again only
+   * later (on loopback 0.3-0.5 s later). The check takes milliseconds: longer means something
+   * is wrong with the files, and bt's own error handling takes over.
+   */
+  private void awaitServable(CompletableFuture<Void> servable) {
+    try {
+      servable.get(SERVABLE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("own feed: the new version is not served yet: {}", e.toString());
     }
   }
 

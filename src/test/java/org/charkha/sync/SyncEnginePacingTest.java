@@ -118,7 +118,9 @@ class SyncEnginePacingTest {
     }
 
     @Override
-    public void seed(FeedTorrent torrent, Path root) {}
+    public CompletableFuture<Void> seed(FeedTorrent torrent, Path root) {
+      return CompletableFuture.completedFuture(null);
+    }
 
     @Override
     public void stop(byte[] infohash) {}

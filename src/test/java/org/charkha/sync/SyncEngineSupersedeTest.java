@@ -142,7 +142,9 @@ class SyncEngineSupersedeTest {
     }
 
     @Override
-    public void seed(FeedTorrent torrent, Path root) {}
+    public CompletableFuture<Void> seed(FeedTorrent torrent, Path root) {
+      return CompletableFuture.completedFuture(null);
+    }
 
     @Override
     public void stop(byte[] infohash) {}
