@@ -7,7 +7,10 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.charkha.feed.Entry;
+import org.charkha.feed.EntryType;
 import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLog;
 import org.charkha.index.FeedIndex;
 import org.charkha.web.WebServer;
 import org.charkha.store.DataDir;
@@ -33,6 +36,7 @@ public final class Node implements AutoCloseable {
   private final NodeApp app;
   private WebServer web;
   private long publishedVersion = -1;
+  private long followsCheckedAt = -1; // own log size at the last follow check
 
   private Node(DataDir data, OwnFeed own, FeedNetwork network, SyncEngine sync, FeedIndex index) {
     this.data = data;
@@ -108,7 +112,12 @@ public final class Node implements AutoCloseable {
       }
       sync.publishOwn();
       publishedVersion = v.getAsLong();
-      Set<FeedId> wanted = Follows.of(own.log());
+      FeedLog ownLog = own.log();
+      if (!mayChangeFollows(ownLog)) {
+        return;
+      }
+      followsCheckedAt = ownLog.size();
+      Set<FeedId> wanted = Follows.of(ownLog);
       Set<FeedId> current = new HashSet<>(sync.followed());
       for (FeedId f : wanted) {
         if (!current.contains(f)) {
@@ -125,6 +134,28 @@ public final class Node implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       log.warn("could not publish the own feed: {}", e.toString());
     }
+  }
+
+  /**
+   * Whether entries since the last follow check may change what the feed follows: deriving the
+   * follows reads the whole log, which at 100,000 posts cost each own post milliseconds.
+   */
+  private boolean mayChangeFollows(FeedLog ownLog) {
+    if (followsCheckedAt < 0) {
+      return true;
+    }
+    if (ownLog.size() <= followsCheckedAt) {
+      return ownLog.size() < followsCheckedAt; // an unchanged log cannot; a shorter one is re-read
+    }
+    for (long seq = followsCheckedAt; seq < ownLog.size(); seq++) {
+      Entry e = ownLog.entry(seq);
+      EntryType type = e.type();
+      if (type == EntryType.FOLLOW || type == EntryType.UNFOLLOW || type == EntryType.DELETE || type == null) {
+        return true;
+      }
+    }
+    followsCheckedAt = ownLog.size();
+    return false;
   }
 
   /** Serves the web UI and its API on 127.0.0.1:{@code port} (0 = any free port). */

@@ -1,9 +1,9 @@
 package org.charkha.swarm;
 
+import bt.metainfo.TorrentId;
 import bt.net.ConnectionResult;
 import bt.net.IPeerConnectionFactory;
 import bt.net.Peer;
-import bt.metainfo.TorrentId;
 import java.io.IOException;
 import java.net.ProtocolFamily;
 import java.net.StandardSocketOptions;

@@ -45,9 +45,10 @@ import org.charkha.store.VerifiedFiles;
  * ({@link SeedingProcessorFactory}), a message dispatcher that visits quiet connections seldom
  * ({@link PacedDispatcher}), room for new versions in a pool full of quiet connections
  * ({@link IdleConnectionTrimmer}), piece checks that skip files known good
- * ({@link KnownFilesChunkVerifier}), and network buffers and a selector that cannot deadlock
- * ({@link ReleaseSafeBuffers}, {@link RegisteringSelector}). Passed to bt as a
- * custom module, so it overrides bt's standard bindings (Modules.override).
+ * ({@link KnownFilesChunkVerifier}), network buffers and a selector that cannot deadlock
+ * ({@link ReleaseSafeBuffers}, {@link RegisteringSelector}), and connections that start without
+ * Nagle's delay or bt's handshake naps ({@link NoDelaySockets}, {@link PromptHandshakes}).
+ * Passed to bt as a custom module, so it overrides bt's standard bindings (Modules.override).
  */
 final class SwarmModule implements Module {
   private final DhtNode dht; // null: no DHT
