@@ -71,7 +71,8 @@ final class Schema {
       // BEP-style promise to delete: remove a deleted row's terms from the index pages at once,
       // instead of leaving them behind a delete marker until the next merge.
       "INSERT INTO search(search, rank) VALUES('secure-delete', 1)",
-      "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+      "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+      "INSERT INTO meta(key, value) VALUES('schema_version', " + VERSION + "), ('search_mark', 0)");
 
   private static final List<String> DROP = List.of(
       "DROP TABLE IF EXISTS search", "DROP TABLE IF EXISTS profile", "DROP TABLE IF EXISTS follow",
@@ -103,33 +104,25 @@ final class Schema {
         throw new IllegalStateException("index " + where + " has schema version " + version
             + ", newer than this Charkha's " + VERSION + "; use a newer Charkha or delete the file to rebuild it");
       }
-      c.setAutoCommit(false);
-      try {
-        for (String sql : DROP) {
-          s.execute(sql);
-        }
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-      usePageSize(s, where);
-      c.setAutoCommit(false);
-      try {
-        for (String sql : TABLES) {
-          s.execute(sql);
-        }
-        s.execute("INSERT INTO meta(key, value) VALUES('schema_version', " + VERSION + "), ('search_mark', 0)");
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
+      executeInTransaction(c, s, DROP);
+      usePageSize(s, where); // outside a transaction, between the two
+      executeInTransaction(c, s, TABLES);
       return true;
+    }
+  }
+
+  private static void executeInTransaction(Connection c, Statement s, List<String> statements) throws SQLException {
+    c.setAutoCommit(false);
+    try {
+      for (String sql : statements) {
+        s.execute(sql);
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
     }
   }
 
