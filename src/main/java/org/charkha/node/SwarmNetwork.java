@@ -54,10 +54,10 @@ public final class SwarmNetwork implements FeedNetwork, AutoCloseable {
   }
 
   @Override
-  public Transfer download(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
+  public Transfer download(FeedId feed, byte[] infohash, Path segments, Collection<InetSocketAddress> knownPeers,
       Consumer<FeedTorrent> beforeData) {
     push.mapTorrent(infohash, feed);
-    TorrentHandle h = engine.fetch(feed, infohash, root, knownPeers, downloadTimeout, beforeData);
+    TorrentHandle h = engine.fetch(feed, infohash, segments, knownPeers, downloadTimeout, beforeData);
     return new Transfer() {
       @Override
       public CompletableFuture<FeedTorrent> done() {
@@ -78,15 +78,15 @@ public final class SwarmNetwork implements FeedNetwork, AutoCloseable {
   }
 
   @Override
-  public CompletableFuture<Void> seed(FeedTorrent torrent, Path root) {
+  public CompletableFuture<Void> seed(FeedTorrent torrent, Path segments) {
     push.mapTorrent(torrent.infohash(), torrent.feed());
     // bt starts serving a torrent (and accepting connections for it) just before it completes
-    return engine.seed(torrent, root).completion().thenApply(t -> null);
+    return engine.seed(torrent, segments).completion().thenApply(t -> null);
   }
 
   @Override
-  public CompletableFuture<Void> seed(FeedTorrent torrent, Path root, Collection<InetSocketAddress> peers) {
-    CompletableFuture<Void> servable = seed(torrent, root);
+  public CompletableFuture<Void> seed(FeedTorrent torrent, Path segments, Collection<InetSocketAddress> peers) {
+    CompletableFuture<Void> servable = seed(torrent, segments);
     engine.addPeers(torrent.infohash(), peers);
     return servable;
   }

@@ -79,7 +79,7 @@ public final class Backup {
       for (FeedId feed : source.storedFeeds()) {
         FeedStore from = source.feed(feed);
         FeedStore to = data.feed(feed);
-        List<byte[]> pieces = from.readPieces(from.dir());
+        List<byte[]> pieces = FeedStore.readTorrentLayout(feed, from.dir());
         FeedLog log = FeedVerifier.verify(feed, pieces);
         MutableItem item = from.readItem().orElse(null);
         long version = item != null ? item.seq() : 1;

@@ -14,9 +14,11 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.charkha.bencode.BencodeException;
 import org.charkha.bencode.BencodeReader;
 import org.charkha.bencode.BencodeWriter;
@@ -25,6 +27,7 @@ import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLog;
 import org.charkha.feed.FeedVerificationException;
 import org.charkha.feed.FeedVerifier;
+import org.charkha.feed.Hex;
 import org.charkha.feed.Segment;
 import org.charkha.torrent.FeedTorrent;
 
@@ -32,24 +35,33 @@ import org.charkha.torrent.FeedTorrent;
  * One feed on disk, kept as whole verified versions so a crash never leaves a mix:
  *
  * <pre>
- *   v&lt;seq&gt;/&lt;torrent name&gt;/00000000.seg ...   a complete version, laid out as its torrent
- *   v&lt;seq&gt;/item                                its signed BEP 44 item (bencoded)
- *   current -> v&lt;seq&gt;                          symlink, swapped atomically by rename
- *   item                                         an item outside any version: an export's, or
- *                                                one stored before items moved into versions
- *   v&lt;seq&gt; above current                        a version being downloaded (not yet verified)
- *   incoming-&lt;seq&gt;/                              the own feed's next version while it is written
+ *   segments/NNNNNNNN-&lt;sha1 hex&gt;.seg   segment file (piece) NNNNNNNN with that SHA-1, shared by
+ *                                        every version that has this piece
+ *   v&lt;seq&gt;/info                        the version's info dictionary: which segment files it is
+ *   v&lt;seq&gt;/item                        its signed BEP 44 item (bencoded)
+ *   current -> v&lt;seq&gt;                  symlink, swapped atomically by rename
+ *   item                                 an item outside any version: an export's, or
+ *                                        one stored before items moved into versions
+ *   v&lt;seq&gt; above current                a version being downloaded (not yet verified)
+ *   incoming-&lt;seq&gt;/                      the own feed's next version while it is written
  * </pre>
  *
- * A version's item lives inside it, so the one rename that makes a version current makes its item
- * current too: a crash never leaves a version named by another version's item. A new version
- * hard-links every segment file that did not change, so versions share storage and a follower
- * downloads only changed pieces. bt seeds straight from a version directory (it reads only the
- * torrent's own directory in it).
+ * A segment file is named by its index and content, so a new version adds only the pieces that
+ * changed (usually the last one) and costs the same at any feed length: nothing is copied, linked
+ * or checked for the pieces it shares with the version before. bt seeds and downloads straight
+ * in {@link #segmentsDir()}, the torrent's files mapped onto these names. A version's info and
+ * item live inside it, so the one rename that makes a version current makes both current. A
+ * segment file goes with the last version that names it ({@link #prune}), so deleted text leaves
+ * the disk.
+ *
+ * <p>Stores written before segment files were shared ({@code v<seq>/<torrent name>/NNNNNNNN.seg},
+ * the layout an export still has) are read as they are and moved to this layout by {@link #load}.
  */
 public final class FeedStore {
   private static final String CURRENT = "current";
   private static final String ITEM = "item";
+  private static final String INFO = "info";
+  private static final String SEGMENTS = "segments";
   /** seq, sig and a BEP 44 value of at most 1000 bytes, with framing. */
   private static final int MAX_ITEM_FILE = 2048;
 
@@ -83,25 +95,73 @@ public final class FeedStore {
     return OptionalLong.of(Long.parseLong(target.substring(1)));
   }
 
-  /** The root that bt seeds from: it holds the directory {@code FeedTorrent.name(feed)}. */
-  public Path versionRoot(long version) {
+  /** Where bt seeds and downloads every version of this feed: see {@link #segmentFileName}. */
+  public Path segmentsDir() {
+    return dir.resolve(SEGMENTS);
+  }
+
+  /** The name of segment file {@code index} whose content has SHA-1 {@code sha1}. */
+  public static String segmentFileName(int index, byte[] sha1) {
+    return FeedTorrent.index8(index) + "-" + Hex.encode(sha1) + ".seg";
+  }
+
+  /** Where piece {@code i} of {@code torrent} is stored. */
+  public Path segmentFile(FeedTorrent torrent, int i) {
+    return segmentsDir().resolve(segmentFileName(i, torrent.pieceHash(i)));
+  }
+
+  /** The directory of version {@code version}: its info and item. */
+  public Path versionDir(long version) {
     return dir.resolve("v" + version);
   }
 
-  public Path currentRoot() throws IOException {
+  public Path currentDir() throws IOException {
     OptionalLong v = currentVersion();
     if (v.isEmpty()) {
       throw new NoSuchFileException(dir.resolve(CURRENT).toString(), null, "feed " + feed.shortName() + " has no stored version");
     }
-    return versionRoot(v.getAsLong());
+    return versionDir(v.getAsLong());
+  }
+
+  /** The current version's torrent, empty if none is stored or it is in the old layout. */
+  public Optional<FeedTorrent> currentTorrent() throws IOException {
+    return exists() ? readInfo(currentDir()) : Optional.empty();
+  }
+
+  private Optional<FeedTorrent> readInfo(Path versionDir) throws IOException {
+    Path p = versionDir.resolve(INFO);
+    if (!Files.exists(p)) {
+      return Optional.empty();
+    }
+    if (Files.size(p) > FeedTorrent.MAX_INFO_SIZE) {
+      throw new IOException("stored torrent " + p + " is larger than " + FeedTorrent.MAX_INFO_SIZE + " bytes; it is damaged");
+    }
+    try {
+      return Optional.of(FeedTorrent.parseInfo(feed, Files.readAllBytes(p)));
+    } catch (BencodeException | IllegalArgumentException e) {
+      throw new IOException("stored torrent " + p + " is damaged (" + e.getMessage() + ")", e);
+    }
   }
 
   /** Reads the current version's pieces. */
   public List<byte[]> readPieces() throws IOException {
-    return readPieces(currentRoot());
+    Path current = currentDir();
+    Optional<FeedTorrent> torrent = readInfo(current);
+    if (torrent.isEmpty()) {
+      return readTorrentLayout(feed, current);
+    }
+    List<byte[]> pieces = new ArrayList<>(torrent.get().pieceCount());
+    for (int i = 0; i < torrent.get().pieceCount(); i++) {
+      pieces.add(readPiece(torrent.get(), i));
+    }
+    return pieces;
   }
 
-  public List<byte[]> readPieces(Path root) throws IOException {
+  /**
+   * Reads the pieces laid out as the torrent names them, {@code root/<torrent name>/NNNNNNNN.seg}:
+   * an export, or a version stored before segment files were shared.
+   */
+  public static List<byte[]> readTorrentLayout(FeedId feed, Path root) throws IOException {
     Path content = root.resolve(FeedTorrent.name(feed));
     List<byte[]> pieces = new ArrayList<>();
     for (int i = 0; ; i++) {
@@ -109,29 +169,59 @@ public final class FeedStore {
       if (!Files.exists(f)) {
         break;
       }
-      if (Files.size(f) > org.charkha.feed.Limits.SEGMENT_SIZE) {
-        throw new IOException(f + " is larger than a segment");
-      }
-      pieces.add(Files.readAllBytes(f));
+      pieces.add(readSegmentFile(f));
     }
     return pieces;
   }
 
-  /** Reads segment file {@code i} of the version at {@code root}. */
-  public byte[] readPiece(Path root, int i) throws IOException {
-    Path f = root.resolve(FeedTorrent.name(feed)).resolve(FeedTorrent.fileName(i));
+  /** Reads piece {@code i} of {@code torrent}, a stored version or one being downloaded. */
+  public byte[] readPiece(FeedTorrent torrent, int i) throws IOException {
+    return readSegmentFile(segmentFile(torrent, i));
+  }
+
+  private static byte[] readSegmentFile(Path f) throws IOException {
     if (Files.size(f) > org.charkha.feed.Limits.SEGMENT_SIZE) {
       throw new IOException(f + " is larger than a segment");
     }
     return Files.readAllBytes(f);
   }
 
-  /** Loads and verifies the current version; empty if none is stored. */
+  /**
+   * Loads and verifies the current version; empty if none is stored. A version in the old layout
+   * is moved to shared segment files first.
+   */
   public Optional<FeedLog> load() throws IOException, FeedVerificationException {
     if (currentVersion().isEmpty()) {
       return Optional.empty();
     }
+    upgradeCurrent();
     return Optional.of(FeedVerifier.verify(feed, readPieces()));
+  }
+
+  /**
+   * Moves a current version of the old layout to shared segment files: link every file under its
+   * new name, then write the info, which is what makes the version one of the new layout; a crash
+   * before that leaves the old version as it was, and this runs again.
+   */
+  private synchronized void upgradeCurrent() throws IOException {
+    Path current = currentDir();
+    if (Files.exists(current.resolve(INFO))) {
+      return;
+    }
+    Path content = current.resolve(FeedTorrent.name(feed));
+    if (!Files.isDirectory(content)) {
+      return; // nothing to move: readPieces says what is missing
+    }
+    FeedTorrent torrent = FeedTorrent.ofPieces(feed, readTorrentLayout(feed, current));
+    Files.createDirectories(segmentsDir());
+    for (int i = 0; i < torrent.pieceCount(); i++) {
+      Path target = segmentFile(torrent, i);
+      Files.deleteIfExists(target); // a link from a crashed run of this, or a stray file: these bytes hash right
+      Files.createLink(target, content.resolve(FeedTorrent.fileName(i)));
+    }
+    fsyncDirectory(segmentsDir());
+    writeInfo(current, torrent);
+    deleteTree(content);
   }
 
   /** Writes {@code log} as version {@code version}, without an item, and makes it current. */
@@ -141,35 +231,38 @@ public final class FeedStore {
 
   /**
    * Writes {@code log} as version {@code version} with its signed {@code item} (null for none) and
-   * makes both current. Unchanged segment files of the current version are hard-linked (known
-   * unchanged by {@link VerifiedFiles}, else compared byte for byte), changed ones written and
-   * synced, before the switch.
+   * makes both current. Only segment files the current version does not have are written (and
+   * synced), before the switch; one already there from elsewhere is kept if its bytes are right.
    */
   public Path writeVersion(long version, FeedLog log, MutableItem item) throws IOException {
     List<Segment> segments = log.segments();
     FeedTorrent torrent = FeedTorrent.of(log); // piece hashes: each full segment's is computed once
+    Optional<FeedTorrent> previous = exists() ? currentTorrent() : Optional.empty();
     VerifiedFiles verified = VerifiedFiles.shared();
     Path staging = dir.resolve("incoming-" + version);
     deleteTree(staging);
     try {
-      Path content = staging.resolve(FeedTorrent.name(feed));
-      Files.createDirectories(content);
-      Path previous = exists() ? currentRoot().resolve(FeedTorrent.name(feed)) : null;
+      Files.createDirectories(staging);
+      writeInfo(staging, torrent); // first: from here on a prune keeps the files it names
+      Files.createDirectories(segmentsDir());
       for (int i = 0; i < segments.size(); i++) {
-        Path target = content.resolve(FeedTorrent.fileName(i));
-        Path old = previous == null ? null : previous.resolve(FeedTorrent.fileName(i));
+        if (previous.isPresent() && samePiece(previous.get(), torrent, i)) {
+          continue; // in place since that version was written
+        }
+        Path target = segmentFile(torrent, i);
         Segment segment = segments.get(i);
         boolean last = i == segments.size() - 1;
-        if (old != null && Files.exists(old) && Files.size(old) == torrent.fileLength(i)
-            && verified.verify(old, torrent.pieceHash(i),
-                () -> Arrays.equals(Files.readAllBytes(old), segment.toPiece(last)))) {
-          Files.createLink(target, old);
-        } else {
-          writeSynced(target, segment.toPiece(last));
-          verified.written(target, torrent.pieceHash(i));
+        if (Files.exists(target) && Files.size(target) == torrent.fileLength(i)
+            && verified.verify(target, torrent.pieceHash(i),
+                () -> Arrays.equals(Files.readAllBytes(target), segment.toPiece(last)))) {
+          continue;
         }
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        writeSynced(tmp, segment.toPiece(last));
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        verified.written(target, torrent.pieceHash(i));
       }
-      fsyncDirectory(content);
+      fsyncDirectory(segmentsDir());
     } catch (IOException e) {
       // A full disk or a read-only directory: free what the half-written staging took and say so.
       try {
@@ -180,7 +273,11 @@ public final class FeedStore {
       throw new IOException("could not store version " + version + " of feed " + feed.shortName() + " in " + dir
           + ": " + describe(e) + "; nothing changed, the previous version is still current", e);
     }
-    return commit(version, staging, item);
+    return switchTo(version, staging, item);
+  }
+
+  private static boolean samePiece(FeedTorrent a, FeedTorrent b, int i) {
+    return i < a.pieceCount() && a.fileLength(i) == b.fileLength(i) && Arrays.equals(a.pieceHash(i), b.pieceHash(i));
   }
 
   /** An I/O error as a person reads it: the JDK's bare "No space left on device" lacks the path. */
@@ -194,56 +291,48 @@ public final class FeedStore {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
-  /** Reads and hashes {@code file} unless {@link VerifiedFiles} knows it already. */
-  private static boolean hashesTo(Path file, byte[] expected, java.security.MessageDigest sha1) throws IOException {
-    return VerifiedFiles.shared().verify(file, expected,
-        () -> Arrays.equals(sha1.digest(Files.readAllBytes(file)), expected));
+  /**
+   * Starts a download of version {@code version}: its info is written into its directory (above
+   * the current version, so a prune keeps it and the segment files it names), and bt then finds
+   * in {@link #segmentsDir()} every piece the feed already has and fetches the others into it.
+   */
+  public synchronized void beginDownload(long version, FeedTorrent torrent) throws IOException {
+    Path versionDir = versionDir(version);
+    Files.createDirectories(versionDir);
+    Files.createDirectories(segmentsDir());
+    writeInfo(versionDir, torrent);
   }
 
   /**
-   * Prepares a directory to download version {@code version} into: every segment file of the
-   * current version whose SHA-1 matches the new torrent's piece hash is hard-linked, so bt finds
-   * it complete and never writes to it (a piece that verifies is not downloaded).
+   * Makes the downloaded and verified version {@code version} current, with its signed
+   * {@code item} (null for none; else its seq must be {@code version}). The segment files it
+   * added are synced first.
    */
-  public Path stageDownload(long version, FeedTorrent torrent) throws IOException {
-    Path staging = downloadRoot(version);
-    Path content = staging.resolve(torrent.name());
-    Files.createDirectories(content);
-    if (exists()) {
-      Path previous = currentRoot().resolve(torrent.name());
-      java.security.MessageDigest sha1 = sha1();
-      for (int i = 0; i < torrent.pieceCount(); i++) {
-        Path old = previous.resolve(FeedTorrent.fileName(i));
-        Path target = content.resolve(FeedTorrent.fileName(i));
-        if (!Files.exists(target) && Files.exists(old) && Files.size(old) == torrent.fileLength(i)
-            && hashesTo(old, torrent.pieceHash(i), sha1)) {
-          Files.createLink(target, old);
+  public synchronized Path commit(long version, MutableItem item) throws IOException {
+    Path versionDir = versionDir(version);
+    FeedTorrent torrent = readInfo(versionDir).orElseThrow(() ->
+        new NoSuchFileException(versionDir.resolve(INFO).toString(), null, "no download of this version was begun"));
+    Optional<FeedTorrent> previous = exists() ? currentTorrent() : Optional.empty();
+    for (int i = 0; i < torrent.pieceCount(); i++) {
+      if (previous.isEmpty() || !samePiece(previous.get(), torrent, i)) {
+        try (FileChannel ch = FileChannel.open(segmentFile(torrent, i), StandardOpenOption.WRITE)) {
+          ch.force(true);
         }
       }
     }
-    return staging;
+    fsyncDirectory(segmentsDir());
+    return switchTo(version, versionDir, item);
   }
 
-  /**
-   * Where version {@code version} is downloaded: its own version directory, so that after it
-   * verifies it becomes current in place and bt goes on seeding it without a restart.
-   */
-  public Path downloadRoot(long version) {
-    return versionRoot(version);
-  }
-
-  /**
-   * Makes a downloaded and verified staging directory the current version, with its signed
-   * {@code item} (null for none; else its seq must be {@code version}) written into it first.
-   */
-  public Path commit(long version, Path staging, MutableItem item) throws IOException {
+  /** Writes {@code item} into {@code staging}, moves it to its version's place and makes it current. */
+  private Path switchTo(long version, Path staging, MutableItem item) throws IOException {
     if (item != null) {
       if (item.seq() != version) {
         throw new IllegalArgumentException("item seq " + item.seq() + " does not name version " + version);
       }
       writeItemFile(staging, item);
     }
-    Path versionDir = versionRoot(version);
+    Path versionDir = versionDir(version);
     if (!staging.equals(versionDir)) {
       deleteTree(versionDir);
       Files.move(staging, versionDir, StandardCopyOption.ATOMIC_MOVE);
@@ -260,17 +349,26 @@ public final class FeedStore {
     return versionDir;
   }
 
+  private static void writeInfo(Path versionDir, FeedTorrent torrent) throws IOException {
+    Path tmp = versionDir.resolve(INFO + ".tmp");
+    writeSynced(tmp, torrent.infoDict());
+    Files.move(tmp, versionDir.resolve(INFO), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    fsyncDirectory(versionDir);
+  }
+
   /**
    * Removes every version and staging directory at or below the current version except the
-   * current one and {@code keep} (left by a crash, a rejected download or an older version).
+   * current one and {@code keep} (left by a crash, a rejected download or an older version), then
+   * every segment file that no remaining version names.
    */
   public synchronized void prune(long... keep) throws IOException {
     OptionalLong current = currentVersion();
+    Set<String> named = new HashSet<>();
     try (var entries = Files.list(dir)) {
       for (Path p : (Iterable<Path>) entries::iterator) {
         String name = p.getFileName().toString();
         boolean isVersion = name.matches("v\\d+");
-        boolean isStaging = name.startsWith("incoming-");
+        boolean isStaging = name.matches("incoming-\\d+");
         if (!isVersion && !isStaging) {
           continue;
         }
@@ -281,6 +379,30 @@ public final class FeedStore {
             || (isVersion && Arrays.stream(keep).anyMatch(k -> k == v));
         if (!kept) {
           deleteTree(p);
+          continue;
+        }
+        Optional<FeedTorrent> torrent;
+        try {
+          torrent = readInfo(p);
+        } catch (IOException e) {
+          if (current.isPresent() && current.getAsLong() == v) {
+            throw e; // never guess which files the current version needs
+          }
+          continue; // a damaged info of a download or an older version: nothing of it is needed
+        }
+        if (torrent.isPresent()) {
+          for (int i = 0; i < torrent.get().pieceCount(); i++) {
+            named.add(segmentFileName(i, torrent.get().pieceHash(i)));
+          }
+        }
+      }
+    }
+    if (Files.isDirectory(segmentsDir())) {
+      try (var files = Files.list(segmentsDir())) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          if (!named.contains(f.getFileName().toString())) {
+            Files.deleteIfExists(f);
+          }
         }
       }
     }
@@ -294,8 +416,8 @@ public final class FeedStore {
   public Optional<MutableItem> readItem() throws IOException {
     Path p = dir.resolve(ITEM);
     OptionalLong current = currentVersion();
-    if (current.isPresent() && Files.exists(versionRoot(current.getAsLong()).resolve(ITEM))) {
-      p = versionRoot(current.getAsLong()).resolve(ITEM);
+    if (current.isPresent() && Files.exists(versionDir(current.getAsLong()).resolve(ITEM))) {
+      p = versionDir(current.getAsLong()).resolve(ITEM);
     }
     if (!Files.exists(p)) {
       return Optional.empty();
@@ -337,7 +459,7 @@ public final class FeedStore {
    * needs no call: this replaces an item, such as one signed again after a crash.
    */
   public void writeItem(MutableItem item) throws IOException {
-    Path version = versionRoot(item.seq());
+    Path version = versionDir(item.seq());
     writeItemFile(Files.isDirectory(version) ? version : dir, item);
   }
 
@@ -407,13 +529,5 @@ public final class FeedStore {
         return FileVisitResult.CONTINUE;
       }
     });
-  }
-
-  private static java.security.MessageDigest sha1() {
-    try {
-      return java.security.MessageDigest.getInstance("SHA-1");
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

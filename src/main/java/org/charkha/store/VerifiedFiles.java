@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Segment files whose content is known to hash to a given SHA-1 (bt checked it, or we did), by
- * file identity: the same inode, size and modification time. A new version of a feed is mostly
- * hard links to the files of the version before, so with this a version costs what changed:
- * without it, every version of a 100,000-post feed re-hashed all its 32 MB twice on each side
- * (before linking, and in bt's check when the torrent starts).
+ * file identity: the same inode, size and modification time. A new version of a feed shares most
+ * of its segment files with the version before ({@link FeedStore}), so with this bt's check when
+ * the version's torrent starts costs what changed: without it, every version of a
+ * 100,000-post feed re-hashed all its 32 MB on each side.
  *
  * <p>Shared by the whole process, since inodes are. Nothing here writes to a segment file once
  * it is complete (new content is always a new file), so a file whose inode, size and time are

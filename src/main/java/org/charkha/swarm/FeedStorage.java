@@ -2,48 +2,71 @@ package org.charkha.swarm;
 
 import bt.data.Storage;
 import bt.data.StorageUnit;
-import bt.data.file.FileSystemStorage;
+import bt.data.file.FileCacheKey;
+import bt.data.file.OpenFileCache;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentFile;
 import bt.net.buffer.ByteBufferView;
+import com.google.common.collect.ImmutableList;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import org.charkha.store.FeedStore;
+import org.charkha.torrent.FeedTorrent;
 
 /**
- * Files of a feed torrent at {@code root/<torrent name>/NNNNNNNN.seg}, also when the torrent has
- * a single segment: bt's FileSystemStorage puts the only file of a one-file multi-file torrent
- * straight into the root, which BEP 3 and other clients do not.
+ * The files of one feed torrent, mapped onto the feed's shared segment files: the torrent's file
+ * {@code NNNNNNNN.seg} is {@code segments/NNNNNNNN-<sha1 of piece NNNNNNNN>.seg}
+ * ({@link FeedStore#segmentFileName}). A new version therefore finds every piece the feed already
+ * has without a file being linked or copied, and a piece bt downloads lands where the next
+ * version finds it.
  */
 final class FeedStorage implements Storage {
-  private final FileSystemStorage multi;
-  private final FileSystemStorage single;
-  private final Path torrentDir;
+  private final Path segments;
+  private final OpenFileCache files;
+  private volatile List<byte[]> pieceHashes; // of the one torrent this storage serves
 
-  FeedStorage(Path root, String torrentName, int maxOpenFiles) {
-    this.torrentDir = root.resolve(torrentName);
-    this.multi = new FileSystemStorage(root, maxOpenFiles);
-    this.single = new FileSystemStorage(root.resolve(torrentName), 2); // bt evicts at size >= max: 1 would close at once
+  FeedStorage(Path segments, int maxOpenFiles) {
+    this.segments = segments;
+    this.files = new OpenFileCache(maxOpenFiles);
   }
 
   @Override
   public StorageUnit getUnit(Torrent torrent, TorrentFile file) {
-    StorageUnit unit = (torrent.getFiles().size() == 1 ? single : multi).getUnit(torrent, file);
-    Path path = torrentDir;
-    for (String element : file.getPathElements()) {
-      path = path.resolve(element); // feed torrents' names are plain ASCII: bt's normalizing keeps them
+    List<byte[]> hashes = pieceHashes;
+    if (hashes == null) {
+      hashes = ImmutableList.copyOf(torrent.getChunkHashes());
+      pieceHashes = hashes;
     }
-    return new SegmentUnit(unit, path);
+    List<String> path = file.getPathElements();
+    int index = path.size() == 1 ? FeedTorrent.fileIndex(path.get(0)) : -1;
+    if (index < 0 || index >= hashes.size()) {
+      // The metadata's layout was checked before bt gets here (FeedTorrent.parseInfo).
+      throw new IllegalArgumentException("not a file of a feed torrent: " + path);
+    }
+    return new SegmentUnit(files, segments.resolve(FeedStore.segmentFileName(index, hashes.get(index))), file.getSize());
   }
 
-  /** bt's file unit, which does not say what file it is; {@link KnownFilesChunkVerifier} needs to. */
-  static final class SegmentUnit implements StorageUnit {
-    private final StorageUnit unit;
-    private final Path file;
+  @Override
+  public void flush() {
+    files.flush();
+  }
 
-    SegmentUnit(StorageUnit unit, Path file) {
-      this.unit = unit;
+  /** One segment file, through bt's cache of open files; says what file it is for {@link KnownFilesChunkVerifier}. */
+  static final class SegmentUnit implements StorageUnit {
+    private final OpenFileCache files;
+    private final FileCacheKey key;
+    private final Path file;
+    private final long capacity;
+
+    SegmentUnit(OpenFileCache files, Path file, long capacity) {
+      this.files = files;
+      this.key = new FileCacheKey(file, capacity);
       this.file = file;
+      this.capacity = capacity;
     }
 
     Path file() {
@@ -52,58 +75,58 @@ final class FeedStorage implements Storage {
 
     @Override
     public int readBlock(ByteBuffer buffer, long offset) {
-      return unit.readBlock(buffer, offset);
+      return files.existsOnFileSystem(key) ? files.readBlock(key, buffer, offset) : -1;
     }
 
     @Override
     public void readBlockFully(ByteBuffer buffer, long offset) {
-      unit.readBlockFully(buffer, offset);
+      files.readBlockFully(key, buffer, offset);
     }
 
     @Override
     public int writeBlock(ByteBuffer buffer, long offset) {
-      return unit.writeBlock(buffer, offset);
+      return files.writeBlock(key, buffer, offset);
     }
 
     @Override
     public void writeBlockFully(ByteBuffer buffer, long offset) {
-      unit.writeBlockFully(buffer, offset);
+      files.writeBlockFully(key, buffer, offset);
     }
 
     @Override
     public int writeBlock(ByteBufferView buffer, long offset) {
-      return unit.writeBlock(buffer, offset);
+      return files.writeBlock(key, buffer, offset);
     }
 
     @Override
     public void writeBlockFully(ByteBufferView buffer, long offset) {
-      unit.writeBlockFully(buffer, offset);
+      files.writeBlockFully(key, buffer, offset);
     }
 
     @Override
     public long capacity() {
-      return unit.capacity();
+      return capacity;
     }
 
     @Override
     public long size() {
-      return unit.size();
+      try {
+        return Files.size(file);
+      } catch (java.nio.file.NoSuchFileException e) {
+        return 0; // not downloaded yet
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not read the size of " + file, e);
+      }
     }
 
     @Override
     public void close() throws IOException {
-      unit.close();
+      files.close(key);
     }
 
     @Override
     public String toString() {
-      return unit.toString();
+      return "(" + capacity + " B) " + file;
     }
-  }
-
-  @Override
-  public void flush() {
-    multi.flush();
-    single.flush();
   }
 }

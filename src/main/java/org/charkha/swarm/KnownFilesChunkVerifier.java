@@ -14,8 +14,8 @@ import org.charkha.store.VerifiedFiles;
 
 /**
  * bt's piece checks, except that a torrent starting on files {@link VerifiedFiles} vouches for
- * does not hash them again. A feed's new version is the old one's segment files hard-linked plus
- * what changed, so bt's start-up check of every piece made each version of a long feed cost its
+ * does not hash them again. A feed's new version is the old one's segment files plus what
+ * changed, so bt's start-up check of every piece made each version of a long feed cost its
  * whole length, on the author's side and on every follower's. Pieces downloaded or checked now
  * are hashed as bt would and remembered.
  */

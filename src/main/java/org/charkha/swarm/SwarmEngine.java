@@ -48,10 +48,10 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (SwarmEngine engine = SwarmEngine.start(SwarmConfig.builder(6881, dataDir.resolve("dht")).build())) {
- *   engine.seed(FeedTorrent.of(log), segmentsRoot);                          // serve my feed
+ *   engine.seed(FeedTorrent.of(log), store.segmentsDir());                   // serve my feed
  *   Optional<MutableItem> head = engine.bep44().orElseThrow().get(feed, lastSeq).join();
- *   TorrentHandle h = engine.fetch(feed, head.get().infohash(), freshDir, List.of(), Duration.ofMinutes(2));
- *   FeedTorrent t = h.completion().join();                                    // files under freshDir/t.name()
+ *   TorrentHandle h = engine.fetch(feed, head.get().infohash(), store.segmentsDir(), List.of(), Duration.ofMinutes(2));
+ *   FeedTorrent t = h.completion().join();                                    // pieces in store.segmentFile(t, i)
  * }
  * }</pre>
  *
@@ -185,14 +185,14 @@ public final class SwarmEngine implements AutoCloseable {
   }
 
   /**
-   * Seeds {@code t} from the files already at {@code root/<t.name()>/NNNNNNNN.seg}, in place. bt
-   * hash-checks them first; the handle completes when all pieces are there (pieces that are missing
+   * Seeds {@code t} from the segment files already in {@code segments} (named as
+   * {@link org.charkha.store.FeedStore#segmentFileName} says), in place. bt hash-checks them first; the handle completes when all pieces are there (pieces that are missing
    * or wrong are fetched from peers, like any download). Returns the running handle if this
-   * torrent is already running from the same root.
+   * torrent is already running from the same directory.
    */
-  public TorrentHandle seed(FeedTorrent t, Path root) {
+  public TorrentHandle seed(FeedTorrent t, Path segments) {
     Torrent bt = runtime.service(IMetadataService.class).fromByteArray(t.metainfo());
-    TorrentHandle h = register(t.feed(), t.infohash(), root);
+    TorrentHandle h = register(t.feed(), t.infohash(), segments);
     if (h.client != null) {
       return h;
     }
@@ -202,35 +202,34 @@ public final class SwarmEngine implements AutoCloseable {
   }
 
   /**
-   * Fetches the feed torrent {@code infohash} into {@code root/<FeedTorrent.name(feed)>/}: metadata
+   * Fetches the feed torrent {@code infohash} into the segment files of {@code segments}: metadata
    * by BEP 9 from peers (checked with {@link FeedTorrent#parseInfo} before any data is asked for),
-   * peers from the DHT, PEX, LSD and {@code knownPeers}. Segment files already in that directory
-   * whose hashes match are kept and not downloaded again. Never hard-link a file there that
-   * may fail its check: bt overwrites such files in place. After completion the torrent keeps seeding
+   * peers from the DHT, PEX, LSD and {@code knownPeers}. Pieces whose segment file is already there
+   * and passes its check are not downloaded again; one that fails it is overwritten in place. After completion the torrent keeps seeding
    * until stopped. If not complete within {@code timeout} it is stopped and the handle fails with a
    * {@link TimeoutException}.
    */
-  public TorrentHandle fetch(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
+  public TorrentHandle fetch(FeedId feed, byte[] infohash, Path segments, Collection<InetSocketAddress> knownPeers,
       Duration timeout) {
-    return fetch(feed, infohash, root, knownPeers, timeout, t -> { });
+    return fetch(feed, infohash, segments, knownPeers, timeout, t -> { });
   }
 
   /**
    * As {@link #fetch(FeedId, byte[], Path, Collection, Duration)}, and {@code beforeData} runs once
    * the metadata has arrived and parsed as a feed torrent, before bt opens or checks any file: the
-   * moment to place the segments already held (hard links of files whose hash matches).
+   * moment to check the metadata against a quota and to record which files the download uses.
    */
-  public TorrentHandle fetch(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
+  public TorrentHandle fetch(FeedId feed, byte[] infohash, Path segments, Collection<InetSocketAddress> knownPeers,
       Duration timeout, java.util.function.Consumer<FeedTorrent> beforeData) {
     checkArgument(infohash.length == 20, "a v1 infohash is 20 bytes");
-    TorrentHandle h = register(feed, infohash, root);
+    TorrentHandle h = register(feed, infohash, segments);
     if (h.client != null) {
       addPeers(infohash, knownPeers);
       return h;
     }
     h.beforeData = beforeData;
     try {
-      Files.createDirectories(root.resolve(FeedTorrent.name(feed)));
+      Files.createDirectories(segments);
     } catch (IOException e) {
       torrents.remove(TorrentId.fromBytes(infohash));
       throw new UncheckedIOException(e);
@@ -258,10 +257,10 @@ public final class SwarmEngine implements AutoCloseable {
     }
   }
 
-  private TorrentHandle register(FeedId feed, byte[] infohash, Path root) {
+  private TorrentHandle register(FeedId feed, byte[] infohash, Path segments) {
     TorrentId id = TorrentId.fromBytes(infohash);
     awaitStopped(id);
-    Path r = root.toAbsolutePath().normalize();
+    Path r = segments.toAbsolutePath().normalize();
     TorrentHandle h = torrents.computeIfAbsent(id, k -> new TorrentHandle(this, feed, infohash, r));
     checkState(h.root().equals(r) && h.feed().equals(feed),
         "torrent %s already runs for %s from %s", Hex.encode(infohash), h.feed().shortName(), h.root());
@@ -272,7 +271,7 @@ public final class SwarmEngine implements AutoCloseable {
     if (h.client != null) {
       return;
     }
-    BtClient client = builder.storage(new FeedStorage(h.root(), FeedTorrent.name(h.feed()), OPEN_FILES_PER_TORRENT)).build();
+    BtClient client = builder.storage(new FeedStorage(h.root(), OPEN_FILES_PER_TORRENT)).build();
     h.client = client;
     ClientExecutor.STARTING.set(h::processingThread);
     try {

@@ -61,7 +61,7 @@ public final class TorrentHandle {
     return Hex.encode(infohash);
   }
 
-  /** Files live in {@code root/<FeedTorrent.name(feed)>/NNNNNNNN.seg}. */
+  /** The feed's segment files: {@code root/NNNNNNNN-<sha1 hex>.seg}. */
   public Path root() {
     return root;
   }

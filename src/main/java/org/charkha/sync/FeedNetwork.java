@@ -22,25 +22,27 @@ public interface FeedNetwork {
   CompletableFuture<Integer> announce(MutableItem item);
 
   /**
-   * Downloads a feed torrent into {@code root/<torrent name>/}. {@code beforeData} runs once the
-   * metadata has arrived and been checked against the feed's torrent layout, before any piece is
-   * requested, so the caller can place the pieces it already holds.
+   * Downloads a feed torrent into the feed's segment files in {@code segments}
+   * ({@link org.charkha.store.FeedStore#segmentsDir}), where the pieces it shares with versions
+   * already held are found. {@code beforeData} runs once the metadata has arrived and been checked
+   * against the feed's torrent layout, before any piece is requested or any file opened.
    */
-  Transfer download(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
+  Transfer download(FeedId feed, byte[] infohash, Path segments, Collection<InetSocketAddress> knownPeers,
       Consumer<FeedTorrent> beforeData);
 
   /**
-   * Seeds a complete version from {@code root/<torrent name>/}. The future completes once peers
-   * can fetch it: until the files are checked, connections asking for it are refused.
+   * Seeds a complete version from the feed's segment files in {@code segments}. The future
+   * completes once peers can fetch it: until the files are checked, connections asking for it
+   * are refused.
    */
-  CompletableFuture<Void> seed(FeedTorrent torrent, Path root);
+  CompletableFuture<Void> seed(FeedTorrent torrent, Path segments);
 
   /**
    * Seeds and also connects to {@code peers} (who hold the feed too): a connection between
    * holders of a feed is where push messages for its next version travel.
    */
-  default CompletableFuture<Void> seed(FeedTorrent torrent, Path root, Collection<InetSocketAddress> peers) {
-    return seed(torrent, root);
+  default CompletableFuture<Void> seed(FeedTorrent torrent, Path segments, Collection<InetSocketAddress> peers) {
+    return seed(torrent, segments);
   }
 
   void stop(byte[] infohash);

@@ -164,10 +164,9 @@ public final class SyncEngine implements AutoCloseable {
     }
     FeedLog current = own.log();
     FeedTorrent torrent = FeedTorrent.of(current);
-    Path root = own.store().currentRoot();
     byte[] previous = null;
     if (ownSeeding == null || !Arrays.equals(ownSeeding, torrent.infohash())) {
-      awaitServable(net.seed(torrent, root));
+      awaitServable(net.seed(torrent, own.store().segmentsDir()));
       previous = ownSeeding;
       ownSeeding = torrent.infohash();
     }
@@ -485,10 +484,11 @@ public final class SyncEngine implements AutoCloseable {
           return;
         }
         held = logOpt.get();
+        pruneQuietly(); // what a crash or a rejected download left: nothing is fetched yet
         heldItem = store.readItem().orElse(null);
         known = heldItem;
         FeedTorrent torrent = FeedTorrent.of(held);
-        net.seed(torrent, store.currentRoot());
+        net.seed(torrent, store.segmentsDir());
         seeding = torrent.infohash();
         heldTorrent = torrent;
         state = "current";
@@ -570,7 +570,7 @@ public final class SyncEngine implements AutoCloseable {
       }
       fetching = item;
       state = "downloading";
-      Path staging = store.downloadRoot(item.seq());
+      Path staging = store.versionDir(item.seq());
       // Whoever sent the item first, then the peers seen holding this feed before: an item found
       // by a DHT poll names no peer, and the new version's DHT announce may still be on its way.
       Set<InetSocketAddress> candidates = new java.util.LinkedHashSet<>(from);
@@ -582,7 +582,8 @@ public final class SyncEngine implements AutoCloseable {
           // from before items moved into versions may hold it without its item): bt finds it complete.
           deleteQuietly(staging);
         }
-        transfer = net.download(feed, ih, staging, List.copyOf(candidates), torrent -> stage(item.seq(), torrent));
+        transfer = net.download(feed, ih, store.segmentsDir(), List.copyOf(candidates),
+            torrent -> stage(item.seq(), torrent));
       } catch (IOException | RuntimeException e) {
         finish(item, "download could not start: " + e.getMessage());
         return;
@@ -593,15 +594,16 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     /**
-     * Checks the quota and places the segments we already hold into the staging directory, before
-     * bt asks for data. A version over the quota stops here: no piece of it is downloaded.
+     * Checks the quota and records the version's torrent in the store, before bt asks for data or
+     * opens a file: from then on a prune keeps the segment files it names. A version over the
+     * quota, or one that cannot be recorded, stops here: no piece of it is downloaded.
      */
     private void stage(long seq, FeedTorrent torrent) {
       config.quota().checkMetadata(torrent);
       try {
-        store.stageDownload(seq, torrent);
+        store.beginDownload(seq, torrent);
       } catch (IOException e) {
-        log.warn("feed {}: could not reuse held segments: {}", feed.shortName(), e.toString());
+        throw new java.io.UncheckedIOException("could not record the download of seq " + seq, e);
       }
     }
 
@@ -629,12 +631,12 @@ public final class SyncEngine implements AutoCloseable {
           // Only pieces whose hash changed are read and checked; the rest are the held segments.
           List<byte[]> pieces = new ArrayList<>(torrent.pieceCount());
           for (int i = 0; i < torrent.pieceCount(); i++) {
-            pieces.add(samePiece(previousTorrent, torrent, i) && previous != null ? null : store.readPiece(staging, i));
+            pieces.add(samePiece(previousTorrent, torrent, i) && previous != null ? null : store.readPiece(torrent, i));
           }
           verified = FeedVerifier.verify(feed, pieces, previous, i -> samePiece(previousTorrent, torrent, i));
           config.quota().checkEntries(verified);
           changed = changedEntries(previousTorrent, torrent, verified);
-          store.commit(item.seq(), staging, item); // in place: the download goes on seeding as it is
+          store.commit(item.seq(), item); // in place: the download goes on seeding as it is
           committed = true; // from here on the directory is the current version: never deleted
           byte[] oldSeed;
           synchronized (this) {

@@ -193,7 +193,30 @@ public final class FeedTorrent {
   }
 
   public static String fileName(int segment) {
-    return String.format("%08d.seg", segment);
+    return index8(segment) + ".seg";
+  }
+
+  /** {@code i} in 8 decimal digits, zero-padded (String.format costs a parse per call). */
+  public static String index8(int i) {
+    checkArgument(i >= 0 && i < 100_000_000, "segment index %s", i);
+    String digits = Integer.toString(i);
+    return "00000000".substring(digits.length()) + digits;
+  }
+
+  /** The segment index of a file named by {@link #fileName}, or -1 for any other name. */
+  public static int fileIndex(String fileName) {
+    if (fileName.length() != 12 || !fileName.endsWith(".seg")) {
+      return -1;
+    }
+    int i = 0;
+    for (int k = 0; k < 8; k++) {
+      char c = fileName.charAt(k);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      i = i * 10 + (c - '0');
+    }
+    return i;
   }
 
   public FeedId feed() {

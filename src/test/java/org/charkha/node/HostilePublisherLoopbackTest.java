@@ -102,9 +102,9 @@ class HostilePublisherLoopbackTest {
   private void rogueOffers(FeedLog log, long seq) throws Exception {
     DataDir store = DataDir.open(tmp.resolve("rogue-" + seq));
     FeedStore fs = store.feed(feed);
-    Path root = fs.writeVersion(seq, log);
+    fs.writeVersion(seq, log);
     FeedTorrent torrent = FeedTorrent.of(log);
-    rogue.seed(torrent, root);
+    rogue.seed(torrent, fs.segmentsDir());
     follower.sync().offer(MutableItem.signInfohash(key, feed, seq, torrent.infohash()), List.of(rogueAddress));
   }
 
@@ -178,10 +178,11 @@ class HostilePublisherLoopbackTest {
     // The rogue seeds the genuine version, then swaps its files' bytes for garbage of the same
     // length once bt has checked them: from then on it serves pieces that fail their hash.
     DataDir store = DataDir.open(tmp.resolve("rogue-corrupt"));
-    Path root = store.feed(feed).writeVersion(item.seq(), genuine);
+    FeedStore fs = store.feed(feed);
+    fs.writeVersion(item.seq(), genuine);
     FeedTorrent torrent = FeedTorrent.of(genuine);
-    rogue.seed(torrent, root).completion().get(20, java.util.concurrent.TimeUnit.SECONDS);
-    try (var files = java.nio.file.Files.list(root.resolve(torrent.name()))) {
+    rogue.seed(torrent, fs.segmentsDir()).completion().get(20, java.util.concurrent.TimeUnit.SECONDS);
+    try (var files = java.nio.file.Files.list(fs.segmentsDir())) {
       for (Path f : (Iterable<Path>) files::iterator) {
         java.nio.file.Files.write(f, new byte[(int) java.nio.file.Files.size(f)]);
       }

@@ -39,7 +39,7 @@ class OwnFeedTest {
     // A store from before items moved into versions: a crash after the version switch but before
     // the item write left the older item behind, outside the version.
     own.append(new Content.Post("two"));
-    Files.delete(own.store().currentRoot().resolve("item"));
+    Files.delete(own.store().currentDir().resolve("item"));
     own.store().writeItem(before);
     assertEquals(1, own.store().readItem().orElseThrow().seq());
     MutableItem repaired = own.currentItem().orElseThrow();

@@ -83,7 +83,7 @@ class FeedStoreTest {
   }
 
   @Test
-  void newVersionHardLinksUnchangedSegmentsAndPrunesOldOnes() throws Exception {
+  void aNewVersionWritesOnlyItsChangedSegmentsAndPruneRemovesTheOldOnes() throws Exception {
     DataDir data = DataDir.open(home);
     Identity id = data.initialize();
     FeedStore store = data.feed(id.feed());
@@ -93,14 +93,88 @@ class FeedStoreTest {
       log.append(id, new Content.Post("filler ".repeat(100)), t++);
     }
     store.writeVersion(1, log);
+    FeedTorrent v1 = store.currentTorrent().orElseThrow();
+    Path full = store.segmentFile(v1, 0);
+    Path tail = store.segmentFile(v1, 1);
+    var fullWritten = Files.getLastModifiedTime(full);
     log.append(id, new Content.Post("one more"), t++);
     store.writeVersion(2, log);
-    Path seg0v1 = store.versionRoot(1).resolve(FeedTorrent.name(id.feed())).resolve(FeedTorrent.fileName(0));
-    Path seg0v2 = store.versionRoot(2).resolve(FeedTorrent.name(id.feed())).resolve(FeedTorrent.fileName(0));
-    assertTrue(Files.isSameFile(seg0v1, seg0v2), "a full segment that did not change is shared, not copied");
+    FeedTorrent v2 = store.currentTorrent().orElseThrow();
+    assertEquals(full, store.segmentFile(v2, 0), "a full segment that did not change is shared");
+    assertEquals(fullWritten, Files.getLastModifiedTime(full), "and not written again");
+    assertTrue(Files.exists(tail), "the old tail stays until a prune: the old version may still be seeded");
+    assertTrue(Files.exists(store.segmentFile(v2, 1)));
     store.prune();
-    assertFalse(Files.exists(store.versionRoot(1)));
+    assertFalse(Files.exists(store.versionDir(1)));
+    assertFalse(Files.exists(tail), "no version names the old tail any more");
+    try (Stream<Path> files = Files.list(store.segmentsDir())) {
+      assertEquals(2, files.count());
+    }
     assertEquals(2, store.currentVersion().getAsLong());
+    assertEquals(log.size(), store.load().orElseThrow().size());
+  }
+
+  @Test
+  void pruneKeepsTheFilesOfADownloadInProgressAndOfKeptVersions() throws Exception {
+    DataDir data = DataDir.open(home);
+    Identity id = data.initialize();
+    FeedStore store = data.feed(id.feed());
+    FeedLog log = FeedLog.empty(id.feed());
+    log.append(id, new Content.Post("one"), 1);
+    store.writeVersion(1, log);
+    FeedTorrent v1 = store.currentTorrent().orElseThrow();
+    log.append(id, new Content.Post("two"), 2);
+    store.writeVersion(2, log);
+    log.append(id, new Content.Post("three"), 3);
+    FeedTorrent v3 = FeedTorrent.of(log);
+    store.beginDownload(3, v3);
+    Files.write(store.segmentFile(v3, 0), log.pieces().get(0)); // as bt writes a piece
+    Files.write(store.segmentsDir().resolve("00000000-" + "ab".repeat(20) + ".seg"), new byte[] {1}); // left by a crash
+    store.prune(1);
+    assertTrue(Files.exists(store.segmentFile(v1, 0)), "version 1 was kept");
+    assertTrue(Files.exists(store.segmentFile(v3, 0)), "version 3 is being downloaded");
+    try (Stream<Path> files = Files.list(store.segmentsDir())) {
+      assertEquals(3, files.count(), "the file no version names is gone");
+    }
+    store.commit(3, null);
+    store.prune();
+    try (Stream<Path> files = Files.list(store.segmentsDir())) {
+      assertEquals(List.of(store.segmentFile(v3, 0)), files.toList());
+    }
+    assertEquals(3, store.load().orElseThrow().size());
+  }
+
+  @Test
+  void aStoreOfTheOldLayoutIsReadAndMovedToSharedSegmentFiles() throws Exception {
+    DataDir data = DataDir.open(home);
+    Identity id = data.initialize();
+    FeedStore store = data.feed(id.feed());
+    FeedLog log = FeedLog.empty(id.feed());
+    long t = 1;
+    while (log.segments().size() < 3) {
+      log.append(id, new Content.Post("x".repeat(500)), t++);
+    }
+    // v4/<torrent name>/NNNNNNNN.seg, current -> v4: as stores were written before this layout
+    Path content = Files.createDirectories(store.dir().resolve("v4").resolve(FeedTorrent.name(id.feed())));
+    for (int i = 0; i < log.pieces().size(); i++) {
+      Files.write(content.resolve(FeedTorrent.fileName(i)), log.pieces().get(i));
+    }
+    Files.createSymbolicLink(store.dir().resolve("current"), Path.of("v4"));
+    MutableItem item = MutableItem.signInfohash(id, id.feed(), 4, FeedTorrent.of(log).infohash());
+    store.writeItem(item);
+    assertEquals(log.pieces().size(), store.readPieces().size(), "read as it is");
+
+    assertEquals(log.size(), store.load().orElseThrow().size());
+    FeedTorrent torrent = store.currentTorrent().orElseThrow();
+    assertArrayEquals(FeedTorrent.of(log).infohash(), torrent.infohash());
+    for (int i = 0; i < torrent.pieceCount(); i++) {
+      assertArrayEquals(log.pieces().get(i), Files.readAllBytes(store.segmentFile(torrent, i)));
+    }
+    assertFalse(Files.exists(content), "the old layout's files are gone");
+    assertEquals(item, store.readItem().orElseThrow());
+    log.append(id, new Content.Post("after the move"), t++);
+    store.writeVersion(5, log);
+    store.prune();
     assertEquals(log.size(), store.load().orElseThrow().size());
   }
 
@@ -121,25 +195,6 @@ class FeedStoreTest {
         assertFalse(text.contains("secret I regret"), f + " still holds the deleted text");
       }
     }
-  }
-
-  @Test
-  void stagingLinksOnlyPiecesWhoseHashMatches() throws Exception {
-    DataDir data = DataDir.open(home);
-    Identity id = data.initialize();
-    FeedStore store = data.feed(id.feed());
-    FeedLog log = FeedLog.empty(id.feed());
-    long t = 1;
-    while (log.segments().size() < 2) {
-      log.append(id, new Content.Post("x".repeat(500)), t++);
-    }
-    store.writeVersion(1, log);
-    log.append(id, new Content.Post("tail grows"), t++);
-    FeedTorrent next = FeedTorrent.of(log);
-    Path staging = store.stageDownload(2, next);
-    Path content = staging.resolve(next.name());
-    assertTrue(Files.exists(content.resolve(FeedTorrent.fileName(0))), "unchanged full segment is reused");
-    assertFalse(Files.exists(content.resolve(FeedTorrent.fileName(1))), "changed tail must be downloaded");
   }
 
   @Test
@@ -168,19 +223,21 @@ class FeedStoreTest {
     log.append(id, new Content.Post("two"), 2);
     FeedTorrent next = FeedTorrent.of(log);
     MutableItem second = MutableItem.signInfohash(id, id.feed(), 2, next.infohash());
-    Path staging = store.stageDownload(2, next);
+    store.beginDownload(2, next);
     store.writeItem(second); // as if the process died between writing the item and the switch
     assertEquals(first, store.readItem().orElseThrow(), "an item is current only with its version");
     for (int i = 0; i < next.pieceCount(); i++) {
-      Path f = staging.resolve(next.name()).resolve(FeedTorrent.fileName(i));
+      Path f = store.segmentFile(next, i);
       if (!Files.exists(f)) {
         Files.write(f, log.pieces().get(i));
       }
     }
-    store.commit(2, staging, second);
+    store.commit(2, second);
     assertEquals(second, store.readItem().orElseThrow());
     assertArrayEquals(FeedTorrent.of(store.load().orElseThrow()).infohash(), store.readItem().orElseThrow().infohash());
-    assertThrows(IllegalArgumentException.class, () -> store.commit(3, staging, second));
+    store.beginDownload(3, next);
+    assertThrows(IllegalArgumentException.class, () -> store.commit(3, second));
+    assertThrows(java.nio.file.NoSuchFileException.class, () -> store.commit(4, null), "no download of 4 was begun");
   }
 
   @Test

@@ -28,6 +28,7 @@ import org.charkha.bencode.BencodeException;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.Identity;
 import org.charkha.feed.Limits;
+import org.charkha.store.FeedStore;
 import org.charkha.store.VerifiedFiles;
 import org.charkha.torrent.FeedTorrent;
 import org.junit.jupiter.api.AfterAll;
@@ -86,11 +87,16 @@ class SwarmEngineTest {
     return b;
   }
 
-  static void write(Path root, FeedTorrent t, List<byte[]> pieces) throws IOException {
-    Path dir = Files.createDirectories(root.resolve(t.name()));
+  /** Writes a version's segment files as a feed's store keeps them. */
+  static void write(Path segments, FeedTorrent t, List<byte[]> pieces) throws IOException {
+    Files.createDirectories(segments);
     for (int i = 0; i < pieces.size(); i++) {
-      Files.write(dir.resolve(FeedTorrent.fileName(i)), pieces.get(i));
+      Files.write(segmentFile(segments, t, i), pieces.get(i));
     }
+  }
+
+  static Path segmentFile(Path segments, FeedTorrent t, int i) {
+    return segments.resolve(FeedStore.segmentFileName(i, t.pieceHash(i)));
   }
 
   /**
@@ -106,11 +112,10 @@ class SwarmEngineTest {
     return h.progress().piecesDownloaded();
   }
 
-  static void assertSameFiles(Path expectedRoot, Path actualRoot, FeedTorrent t) throws IOException {
+  static void assertSameFiles(Path expected, Path actual, FeedTorrent t) throws IOException {
     for (int i = 0; i < t.pieceCount(); i++) {
-      String f = FeedTorrent.fileName(i);
-      assertArrayEquals(Files.readAllBytes(expectedRoot.resolve(t.name()).resolve(f)),
-          Files.readAllBytes(actualRoot.resolve(t.name()).resolve(f)), f);
+      assertArrayEquals(Files.readAllBytes(segmentFile(expected, t, i)), Files.readAllBytes(segmentFile(actual, t, i)),
+          "piece " + i);
     }
   }
 
@@ -145,17 +150,13 @@ class SwarmEngineTest {
     write(authorV2, t2, v2);
     author.seed(t2, authorV2).completion().get(10, TimeUnit.SECONDS);
 
-    // the follower hard-links its unchanged segments into a fresh directory, then fetches
-    Path followerV2 = tmp.resolve("follower-v2");
-    Path dir2 = Files.createDirectories(followerV2.resolve(t2.name()));
-    for (int i = 0; i < 2; i++) {
-      Files.createLink(dir2.resolve(FeedTorrent.fileName(i)), followerV1.resolve(t1.name()).resolve(FeedTorrent.fileName(i)));
-    }
+    // into the same segment files, where the two unchanged pieces already are
     start = System.nanoTime();
-    TorrentHandle h2 = follower.fetch(feed, t2.infohash(), followerV2, authorAddress(), Duration.ofSeconds(30));
+    TorrentHandle h2 = follower.fetch(feed, t2.infohash(), followerV1, authorAddress(), Duration.ofSeconds(30));
     h2.completion().get(30, TimeUnit.SECONDS);
     System.out.printf("v2 fetched in %d ms: %s%n", (System.nanoTime() - start) / 1_000_000, h2.progress());
-    assertSameFiles(authorV2, followerV2, t2);
+    assertSameFiles(authorV2, followerV1, t2);
+    assertSameFiles(authorV1, followerV1, t1); // version 1's own tail is still there for its peers
     assertEquals(2, piecesDownloaded(h2, 2), "only the grown and the new segment travel");
     assertTrue(h2.progress().bytesDownloaded() < 2L * Limits.SEGMENT_SIZE + 1234 + 16 * 1024,
         "downloaded " + h2.progress().bytesDownloaded());
@@ -202,7 +203,7 @@ class SwarmEngineTest {
   }
 
   @Test
-  void aNewVersionStartsWithoutRehashingTheSegmentsItLinksButNotOnesChangedSince() throws Exception {
+  void aNewVersionStartsWithoutRehashingTheSegmentsItSharesButNotOnesChangedSince() throws Exception {
     SwarmEngine engine = SwarmEngine.start(loopback(freePort(), tmp.resolve("linked-state")));
     VerifiedFiles verified = VerifiedFiles.shared();
     try {
@@ -216,29 +217,23 @@ class SwarmEngineTest {
       engine.seed(t1, root1).completion().get(10, TimeUnit.SECONDS);
       assertEquals(3, verified.checksRun() - checks, "bt hashes a version's files the first time");
 
-      // version 2: the three segments hard-linked, one new segment written
+      // version 2: the three segments shared, one new segment written
       List<byte[]> v2 = new ArrayList<>(v1);
       v2.add(randomBytes(777));
       FeedTorrent t2 = FeedTorrent.ofPieces(f, v2);
-      Path root2 = tmp.resolve("linked-v2");
-      Path dir2 = Files.createDirectories(root2.resolve(t2.name()));
-      for (int i = 0; i < 3; i++) {
-        String name = FeedTorrent.fileName(i);
-        Files.createLink(dir2.resolve(name), root1.resolve(t1.name()).resolve(name));
-      }
-      Files.write(dir2.resolve(FeedTorrent.fileName(3)), v2.get(3));
+      Files.write(segmentFile(root1, t2, 3), v2.get(3));
       checks = verified.checksRun();
-      TorrentHandle h2 = engine.seed(t2, root2);
+      TorrentHandle h2 = engine.seed(t2, root1);
       h2.completion().get(10, TimeUnit.SECONDS);
       assertEquals(1, verified.checksRun() - checks, "only the new segment is hashed");
 
       // a segment file changed on disk since is hashed again, found wrong, and is not served
       engine.stop(t2.infohash());
-      Path changed = dir2.resolve(FeedTorrent.fileName(1));
+      Path changed = segmentFile(root1, t2, 1);
       java.nio.file.attribute.FileTime was = Files.getLastModifiedTime(changed);
       Files.write(changed, randomBytes(Limits.SEGMENT_SIZE));
       Files.setLastModifiedTime(changed, java.nio.file.attribute.FileTime.fromMillis(was.toMillis() + 1000));
-      TorrentHandle again = engine.seed(t2, root2);
+      TorrentHandle again = engine.seed(t2, root1);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (again.progress().piecesDone() < 3 && System.nanoTime() < deadline) {
         Thread.sleep(20);
@@ -265,10 +260,9 @@ class SwarmEngineTest {
     TorrentHandle h = follower.fetch(other, t.infohash(), root, authorAddress(), Duration.ofSeconds(20));
     CompletionException e = assertThrows(CompletionException.class, () -> h.completion().join());
     assertInstanceOf(BencodeException.class, e.getCause());
-    try (var files = Files.list(root.resolve(FeedTorrent.name(other)))) {
-      assertEquals(0, files.count());
+    try (var files = Files.list(root)) {
+      assertEquals(0, files.count(), "no file of the rejected torrent was created");
     }
-    assertFalse(Files.exists(root.resolve(t.name())), "no file of the rejected torrent was created");
     author.stop(t.infohash());
   }
 

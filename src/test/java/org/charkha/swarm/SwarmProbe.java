@@ -18,6 +18,7 @@ import org.charkha.feed.FeedId;
 import org.charkha.feed.Hex;
 import org.charkha.feed.Identity;
 import org.charkha.feed.Limits;
+import org.charkha.store.FeedStore;
 import org.charkha.torrent.FeedTorrent;
 
 /**
@@ -28,8 +29,8 @@ import org.charkha.torrent.FeedTorrent;
  * <pre>
  * java ... org.charkha.swarm.SwarmProbe --port 6881 --state DIR [--bind 198.18.3.1]
  *     [--bootstrap 198.18.3.2:6881]... [--lsd] [--public-bootstrap]
- * gen SEEDHEX ROOT BYTES            -> "gen FEEDHEX IHHEX"  random segments under ROOT/name/, seeded
- * seed FEEDHEX ROOT                 -> "seed IHHEX"         seed the segments already in ROOT/name/
+ * gen SEEDHEX ROOT BYTES            -> "gen FEEDHEX IHHEX"  random segment files in ROOT, seeded
+ * seed FEEDHEX ROOT                 -> "seed IHHEX"         seed a torrent's files in ROOT/name/ (as segment files in ROOT)
  * put SEEDHEX SEQ IHHEX             -> "put NODES MS"       sign and store the BEP 46 item
  * get FEEDHEX SEQABOVE [SECONDS]    -> "get SEQ IHHEX MS" | "get none MS"
  * fetch FEEDHEX IHHEX ROOT SECONDS [HOST:PORT]... -> "fetched MS PIECES_DOWNLOADED/TOTAL" | "failed REASON"
@@ -100,21 +101,15 @@ public final class SwarmProbe {
           pieces.add(p);
         }
         FeedTorrent t = FeedTorrent.ofPieces(feed, pieces);
-        Path dir = Files.createDirectories(Path.of(w[2]).resolve(t.name()));
-        for (int i = 0; i < pieces.size(); i++) {
-          Files.write(dir.resolve(FeedTorrent.fileName(i)), pieces.get(i));
-        }
+        writeSegments(Path.of(w[2]), t, pieces);
         engine.seed(t, Path.of(w[2])).completion().get(30, TimeUnit.SECONDS);
         return "gen " + feed + " " + t.infohashHex();
       }
       case "seed" -> {
         FeedId feed = FeedId.parse(w[1]);
-        Path dir = Path.of(w[2]).resolve(FeedTorrent.name(feed));
-        List<byte[]> pieces = new ArrayList<>();
-        for (int i = 0; Files.exists(dir.resolve(FeedTorrent.fileName(i))); i++) {
-          pieces.add(Files.readAllBytes(dir.resolve(FeedTorrent.fileName(i))));
-        }
+        List<byte[]> pieces = FeedStore.readTorrentLayout(feed, Path.of(w[2]));
         FeedTorrent t = FeedTorrent.ofPieces(feed, pieces);
+        writeSegments(Path.of(w[2]), t, pieces);
         engine.seed(t, Path.of(w[2])).completion().get(30, TimeUnit.SECONDS);
         return "seed " + t.infohashHex();
       }
@@ -160,5 +155,12 @@ public final class SwarmProbe {
 
   private static long ms(long t0) {
     return (System.nanoTime() - t0) / 1_000_000;
+  }
+
+  private static void writeSegments(Path segments, FeedTorrent t, List<byte[]> pieces) throws java.io.IOException {
+    Files.createDirectories(segments);
+    for (int i = 0; i < pieces.size(); i++) {
+      Files.write(segments.resolve(FeedStore.segmentFileName(i, t.pieceHash(i))), pieces.get(i));
+    }
   }
 }

@@ -23,6 +23,7 @@ import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLog;
 import org.charkha.node.OwnFeed;
 import org.charkha.store.DataDir;
+import org.charkha.store.FeedStore;
 import org.charkha.torrent.FeedTorrent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,11 +112,10 @@ class SyncEngineSupersedeTest {
         FeedTorrent t = torrents.get(ih);
         beforeData.accept(t);
         try {
-          Path dir = root.resolve(t.name());
-          Files.createDirectories(dir);
+          Files.createDirectories(root);
           List<byte[]> pieces = log.pieces();
           for (int i = 0; i < pieces.size(); i++) {
-            Files.write(dir.resolve(FeedTorrent.fileName(i)), pieces.get(i));
+            Files.write(root.resolve(FeedStore.segmentFileName(i, t.pieceHash(i))), pieces.get(i));
           }
         } catch (IOException e) {
           throw new UncheckedIOException(e);
