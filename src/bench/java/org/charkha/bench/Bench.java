@@ -348,7 +348,13 @@ public final class Bench {
     FeedTorrent t = FeedTorrent.of(author.node.own().log());
     Path torrent = work.resolve("feed-100k.torrent");
     Files.write(torrent, t.metainfo());
-    Path seedRoot = author.node.own().store().currentRoot();
+    // libtorrent seeds the torrent's own layout, as an export has it (not timed)
+    Path seedRoot = work.resolve("lt-seed");
+    Path content = Files.createDirectories(seedRoot.resolve(t.name()));
+    List<byte[]> pieces = author.node.own().log().pieces();
+    for (int i = 0; i < pieces.size(); i++) {
+      Files.write(content.resolve(FeedTorrent.fileName(i)), pieces.get(i));
+    }
     Process p = new ProcessBuilder("/usr/bin/python3", repo.resolve("src/bench/python/lt_pair.py").toString(),
         torrent.toString(), seedRoot.toString(), Integer.toString(runs), work.toString())
         .redirectError(work.resolve("lt_pair.err").toFile())
