@@ -33,7 +33,7 @@ final class KnownFilesChunkVerifier implements ChunkVerifier {
     checkArgument(chunks.size() == bitfield.getPiecesTotal(), "%s chunks for a bitfield of %s pieces",
         chunks.size(), bitfield.getPiecesTotal());
     IntStream.range(0, chunks.size()).parallel()
-        .filter(i -> isPresent(chunks.get(i)) && startsVerified(chunks.get(i)))
+        .filter(i -> startsVerified(chunks.get(i)))
         .forEach(bitfield::markLocalPieceVerified);
     return bitfield.getPiecesRemaining() == 0;
   }
@@ -52,10 +52,11 @@ final class KnownFilesChunkVerifier implements ChunkVerifier {
         : verified.verifyNow(file, chunk.getChecksum(), () -> hashing.verifyIfPresent(chunk));
   }
 
+  /** A file vouched for costs one stat: it was whole when hashed, so it is present. */
   private boolean startsVerified(ChunkDescriptor chunk) {
     Path file = segmentFile(chunk);
-    return file == null ? hashing.verifyIfPresent(chunk)
-        : verified.verify(file, chunk.getChecksum(), () -> hashing.verifyIfPresent(chunk));
+    return file == null ? isPresent(chunk) && hashing.verifyIfPresent(chunk)
+        : verified.verify(file, chunk.getChecksum(), () -> isPresent(chunk) && hashing.verifyIfPresent(chunk));
   }
 
   /** As bt's check: a piece with a file shorter than its part in it is missing, not read. */

@@ -5,7 +5,6 @@ import static com.google.common.base.Preconditions.checkState;
 
 import bt.BtClientBuilder;
 import bt.magnet.MagnetUri;
-import bt.metainfo.IMetadataService;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentId;
 import bt.net.IPeerConnectionPool;
@@ -191,7 +190,7 @@ public final class SwarmEngine implements AutoCloseable {
    * torrent is already running from the same directory.
    */
   public TorrentHandle seed(FeedTorrent t, Path segments) {
-    Torrent bt = runtime.service(IMetadataService.class).fromByteArray(t.metainfo());
+    Torrent bt = new FeedBtTorrent(t);
     TorrentHandle h = register(t.feed(), t.infohash(), segments);
     if (h.client != null) {
       return h;

@@ -1,5 +1,6 @@
 package org.charkha.swarm;
 
+import bt.metainfo.IMetadataService;
 import bt.data.ChunkVerifier;
 import bt.data.DefaultChunkVerifier;
 import bt.data.digest.Digester;
@@ -70,6 +71,7 @@ final class SwarmModule implements Module {
     binder.bind(ExecutorService.class).annotatedWith(bt.module.ClientExecutor.class).toInstance(clientExecutor);
     binder.bind(IBufferManager.class).toInstance(new ReleaseSafeBuffers(networkBufferSize));
     binder.bind(ProcessorFactory.class).to(SeedingProcessorFactory.class).in(Singleton.class);
+    binder.bind(IMetadataService.class).to(FeedMetadataService.class).in(Singleton.class);
     binder.bind(DispatchSignal.class).in(Singleton.class);
     binder.bind(IMessageDispatcher.class).to(PacedDispatcher.class).asEagerSingleton();
     binder.bind(IdleConnectionTrimmer.class).asEagerSingleton();

@@ -162,6 +162,35 @@ public final class FeedTorrent {
     return new FeedTorrent(feed, info.clone(), sha1().digest(info), hashes, lengths);
   }
 
+  /**
+   * As {@link #parseInfo(FeedId, byte[])} for the feed the torrent's name gives
+   * ({@code charkha-<key hex>[-<salt hex>]}). For metadata whose feed is not known yet.
+   */
+  public static FeedTorrent parseInfo(byte[] info) {
+    String prefix = "charkha-";
+    BencodeReader r = new BencodeReader(info);
+    r.beginDict();
+    String key = null;
+    while ((key = r.nextKey(key)) != null && !key.equals("name")) {
+      r.skipValue();
+    }
+    if (key == null) {
+      throw new BencodeException("torrent has no name");
+    }
+    String name = new String(r.readBytes(), StandardCharsets.UTF_8);
+    if (!name.startsWith(prefix) || name.length() < prefix.length() + 64) {
+      throw new BencodeException("not a feed torrent's name: " + name);
+    }
+    String id = name.substring(prefix.length());
+    FeedId feed;
+    try {
+      feed = FeedId.parse(id.length() == 64 ? id : id.substring(0, 64) + ":" + id.substring(65));
+    } catch (IllegalArgumentException e) {
+      throw new BencodeException("not a feed torrent's name: " + name);
+    }
+    return parseInfo(feed, info); // checks the name again, whole
+  }
+
   private static int readFile(BencodeReader r, int index) {
     r.beginDict();
     long length = -1;

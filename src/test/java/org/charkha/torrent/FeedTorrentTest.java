@@ -86,6 +86,21 @@ class FeedTorrentTest {
   }
 
   @Test
+  void metadataOfAnUnknownFeedNamesItsFeed() {
+    assertEquals(FEED, FeedTorrent.parseInfo(torrent.infoDict()).feed());
+    assertEquals(torrent.infohashHex(), FeedTorrent.parseInfo(torrent.infoDict()).infohashHex());
+    FeedId salted = FeedId.of(ALICE.publicKey(), "n".getBytes(ISO_8859_1));
+    FeedTorrent t = FeedTorrent.of(TestFeeds.posts(ALICE, salted, 2, 5));
+    assertEquals(salted, FeedTorrent.parseInfo(t.infoDict()).feed());
+    for (String name : List.of("somefile", "charkha-" + FEED.keyHex().substring(2), "charkha-" + FEED.keyHex() + "x6e",
+        "charkha-" + FEED.keyHex() + "-zz")) {
+      String other = info.replace("4:name72:charkha-" + FEED.keyHex(), "4:name" + name.length() + ":" + name);
+      assertThrows(BencodeException.class, () -> FeedTorrent.parseInfo(other.getBytes(ISO_8859_1)), name);
+    }
+    assertThrows(BencodeException.class, () -> FeedTorrent.parseInfo("d5:filesle6:pieces0:e".getBytes(ISO_8859_1)));
+  }
+
+  @Test
   void saltedFeedsGetTheirOwnName() {
     FeedId salted = FeedId.of(ALICE.publicKey(), "n".getBytes(ISO_8859_1));
     assertEquals("charkha-" + FEED.keyHex() + "-6e", FeedTorrent.name(salted));
