@@ -133,22 +133,19 @@ final class SeedingProcessorFactory implements ProcessorFactory {
     Processor<C> processor(ProcessingStage<C> chainHead, ExecutorService executor) {
       ChainProcessor<C> chain = new ChainProcessor<>(chainHead, executor, context -> {
         Run run = runs.get(context);
-        if (run == null || !run.seeding()) {
-          finalizer.finalizeContext(context); // failed, or stopped before it was held whole
+        if (run != null) {
+          run.chainEnded();
         }
       });
       return (context, listeners) -> process(chain, context, listeners);
     }
 
     private CompletableFuture<?> process(ChainProcessor<C> chain, C context, ListenerSource<C> listeners) {
-      Run run = new Run();
-      runs.put(context, run);
-      run.result.whenComplete((r, e) -> {
+      Run run = new Run(() -> {
         runs.remove(context);
-        if (run.endSeeding()) {
-          finalizer.finalizeContext(context);
-        }
+        finalizer.finalizeContext(context);
       });
+      runs.put(context, run);
       chain.process(context, listeners).whenComplete((r, e) -> {
         if (e != null) {
           run.result.completeExceptionally(e);
@@ -164,24 +161,51 @@ final class SeedingProcessorFactory implements ProcessorFactory {
     }
   }
 
-  /** One start of one torrent. Its result is the client's future: the client completes it to stop. */
-  private static final class Run {
+  /**
+   * One start of one torrent. Its result is the client's future: the client completes it to stop.
+   * It is finalized exactly once: when its chain ends, unless it seeds then, else when it is
+   * stopped. A second finalization fires a second torrent-stopped event, and bt's registry then
+   * releases a new start of the same torrent (a stop that came as seeding began did that).
+   */
+  static final class Run {
     final CompletableFuture<Void> result = new CompletableFuture<>();
+    private final Runnable finalizer;
     private boolean seeding;
+    private boolean finalized;
+
+    Run(Runnable finalizer) {
+      this.finalizer = finalizer;
+      result.whenComplete((r, e) -> stopped());
+    }
 
     synchronized void startSeeding() {
-      seeding = !result.isDone(); // a stop that came first wins: the chain's finalizer runs
+      seeding = !result.isDone(); // a stop that came first wins: the chain's end finalizes
     }
 
     synchronized boolean seeding() {
       return seeding;
     }
 
-    /** Whether it was seeding, so the caller finalizes it (exactly once). */
-    synchronized boolean endSeeding() {
-      boolean was = seeding;
-      seeding = false;
-      return was;
+    /** The chain ended: failed, stopped before it seeded, or handed over to seeding. */
+    void chainEnded() {
+      synchronized (this) {
+        if (seeding || finalized) {
+          return;
+        }
+        finalized = true;
+      }
+      finalizer.run();
+    }
+
+    private void stopped() {
+      synchronized (this) {
+        if (!seeding || finalized) {
+          return; // the chain's end finalizes it
+        }
+        seeding = false;
+        finalized = true;
+      }
+      finalizer.run();
     }
   }
 }

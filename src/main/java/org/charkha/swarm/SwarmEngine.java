@@ -7,6 +7,7 @@ import bt.BtClientBuilder;
 import bt.magnet.MagnetUri;
 import bt.metainfo.Torrent;
 import bt.metainfo.TorrentId;
+import bt.torrent.TorrentRegistry;
 import bt.net.IPeerConnectionPool;
 import bt.net.InetPeerAddress;
 import bt.runtime.BtClient;
@@ -169,7 +170,8 @@ public final class SwarmEngine implements AutoCloseable {
         h.piecesDownloaded.incrementAndGet(); // bt fires this only for pieces received from peers
       }
     });
-    // bt's registry listens for this event too, and was registered first: the torrent is released
+    // bt's registry listens for this event too and releases the torrent then, before or after
+    // this listener: bt's event bus keeps listeners in a hash set (see awaitStopped)
     runtime.getEventSource().onTorrentStopped(null, e -> {
       TorrentHandle h = torrents.remove(e.getTorrentId());
       knownPeers.remove(e.getTorrentId());
@@ -310,13 +312,30 @@ public final class SwarmEngine implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Waits until a stopping torrent is stopped and bt's registry has released it. Starting the same
+   * torrent before that lets the registry's late release remove the new start's descriptor, and
+   * the new start fails.
+   */
   private void awaitStopped(TorrentId id) {
     CompletableFuture<Void> s = stopping.get(id);
-    if (s == null) {
-      return;
-    }
     try {
-      s.get(5, TimeUnit.SECONDS);
+      if (s != null) {
+        s.get(5, TimeUnit.SECONDS);
+      }
+      if (torrents.containsKey(id)) {
+        return; // running: the registry holds it for us
+      }
+      TorrentRegistry registry = runtime.service(TorrentRegistry.class);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (registry.getDescriptor(id).isPresent()) {
+        if (System.nanoTime() > deadline) {
+          throw new TimeoutException("bt's registry still holds " + id);
+        }
+        Thread.sleep(1); // the stopped event's other listener, on the thread that fired it: a moment
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (Exception e) {
       LOG.warn("torrent {} did not stop within 5 s", id);
       stopping.remove(id);
