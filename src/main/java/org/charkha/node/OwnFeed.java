@@ -63,6 +63,9 @@ public final class OwnFeed {
     long version = store.currentVersion().orElse(0);
     if (cached == null || cachedVersion != version) {
       try {
+        if (cached == null) {
+          sweepQuietly(); // what a write cut short by a crash left
+        }
         cached = store.load().orElseGet(() -> FeedLog.empty(feed()));
         cachedVersion = version;
       } catch (FeedVerificationException e) {
@@ -70,6 +73,14 @@ public final class OwnFeed {
       }
     }
     return cached;
+  }
+
+  private void sweepQuietly() {
+    try {
+      store.sweep();
+    } catch (IOException e) {
+      // left for the next start; nothing depends on it
+    }
   }
 
   private static FeedLog copyOf(FeedLog log) {

@@ -358,52 +358,82 @@ public final class FeedStore {
 
   /**
    * Removes every version and staging directory at or below the current version except the
-   * current one and {@code keep} (left by a crash, a rejected download or an older version), then
-   * every segment file that no remaining version names.
+   * current one and {@code keep} (left by a crash, a rejected download or an older version), and
+   * the segment files that only they named. Costs what the removed versions changed, not the
+   * feed's length; {@link #sweep} also finds segment files that no version names.
    */
   public synchronized void prune(long... keep) throws IOException {
     OptionalLong current = currentVersion();
     Set<String> named = new HashSet<>();
-    try (var entries = Files.list(dir)) {
-      for (Path p : (Iterable<Path>) entries::iterator) {
-        String name = p.getFileName().toString();
-        boolean isVersion = name.matches("v\\d+");
-        boolean isStaging = name.matches("incoming-\\d+");
-        if (!isVersion && !isStaging) {
-          continue;
-        }
-        long v = Long.parseLong(name.substring(isVersion ? 1 : "incoming-".length()));
-        // A directory above the current version may be a download in progress.
-        boolean kept = (current.isPresent() && current.getAsLong() == v && isVersion)
-            || current.isEmpty() || v > current.getAsLong()
-            || (isVersion && Arrays.stream(keep).anyMatch(k -> k == v));
-        if (!kept) {
-          deleteTree(p);
-          continue;
-        }
-        Optional<FeedTorrent> torrent;
-        try {
-          torrent = readInfo(p);
-        } catch (IOException e) {
-          if (current.isPresent() && current.getAsLong() == v) {
-            throw e; // never guess which files the current version needs
-          }
-          continue; // a damaged info of a download or an older version: nothing of it is needed
-        }
-        if (torrent.isPresent()) {
-          for (int i = 0; i < torrent.get().pieceCount(); i++) {
-            named.add(segmentFileName(i, torrent.get().pieceHash(i)));
-          }
+    Set<String> dropped = new HashSet<>();
+    for (Path p : versionDirs()) {
+      long v = versionOf(p);
+      // A directory above the current version may be a download in progress.
+      boolean kept = (current.isPresent() && current.getAsLong() == v && isVersionDir(p))
+          || current.isEmpty() || v > current.getAsLong()
+          || (isVersionDir(p) && Arrays.stream(keep).anyMatch(k -> k == v));
+      addNames(kept ? named : dropped, p, current);
+      if (!kept) {
+        deleteTree(p);
+      }
+    }
+    dropped.removeAll(named);
+    for (String f : dropped) {
+      Files.deleteIfExists(segmentsDir().resolve(f));
+    }
+  }
+
+  /**
+   * Removes every segment file that no version or staging directory names: what a crash or a
+   * download that failed left behind. Costs a listing of the feed's segment files.
+   */
+  public synchronized void sweep() throws IOException {
+    if (!Files.isDirectory(segmentsDir())) {
+      return;
+    }
+    OptionalLong current = currentVersion();
+    Set<String> named = new HashSet<>();
+    for (Path p : versionDirs()) {
+      addNames(named, p, current);
+    }
+    try (var files = Files.list(segmentsDir())) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        if (!named.contains(f.getFileName().toString())) {
+          Files.deleteIfExists(f);
         }
       }
     }
-    if (Files.isDirectory(segmentsDir())) {
-      try (var files = Files.list(segmentsDir())) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          if (!named.contains(f.getFileName().toString())) {
-            Files.deleteIfExists(f);
-          }
-        }
+  }
+
+  private List<Path> versionDirs() throws IOException {
+    try (var entries = Files.list(dir)) {
+      return entries.filter(p -> isVersionDir(p) || p.getFileName().toString().matches("incoming-\\d+")).toList();
+    }
+  }
+
+  private static boolean isVersionDir(Path p) {
+    return p.getFileName().toString().matches("v\\d+");
+  }
+
+  private static long versionOf(Path versionOrStaging) {
+    String name = versionOrStaging.getFileName().toString();
+    return Long.parseLong(name.substring(name.startsWith("v") ? 1 : "incoming-".length()));
+  }
+
+  /** Adds the segment files that the version or staging directory {@code p} names. */
+  private void addNames(Set<String> names, Path p, OptionalLong current) throws IOException {
+    Optional<FeedTorrent> torrent;
+    try {
+      torrent = readInfo(p);
+    } catch (IOException e) {
+      if (isVersionDir(p) && current.isPresent() && current.getAsLong() == versionOf(p)) {
+        throw e; // never guess which files the current version needs
+      }
+      return; // a damaged info of a download or an older version: nothing of it is needed
+    }
+    if (torrent.isPresent()) {
+      for (int i = 0; i < torrent.get().pieceCount(); i++) {
+        names.add(segmentFileName(i, torrent.get().pieceHash(i)));
       }
     }
   }

@@ -187,9 +187,10 @@ public final class SwarmEngine implements AutoCloseable {
 
   /**
    * Seeds {@code t} from the segment files already in {@code segments} (named as
-   * {@link org.charkha.store.FeedStore#segmentFileName} says), in place. bt hash-checks them first; the handle completes when all pieces are there (pieces that are missing
-   * or wrong are fetched from peers, like any download). Returns the running handle if this
-   * torrent is already running from the same directory.
+   * {@link org.charkha.store.FeedStore#segmentFileName} says), in place. bt checks them first; the
+   * handle completes when all pieces are there (pieces that are missing or wrong are fetched from
+   * peers, like any download). Returns the running handle if this torrent is already running
+   * from the same directory.
    */
   public TorrentHandle seed(FeedTorrent t, Path segments) {
     Torrent bt = new FeedBtTorrent(t);

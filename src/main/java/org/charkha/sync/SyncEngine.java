@@ -485,6 +485,7 @@ public final class SyncEngine implements AutoCloseable {
         }
         held = logOpt.get();
         pruneQuietly(); // what a crash or a rejected download left: nothing is fetched yet
+        sweepQuietly();
         heldItem = store.readItem().orElse(null);
         known = heldItem;
         FeedTorrent torrent = FeedTorrent.of(held);
@@ -648,16 +649,18 @@ public final class SyncEngine implements AutoCloseable {
             lastUpdate = System.currentTimeMillis();
             rejected = null;
           }
+          // Housekeeping, after the listeners (this runs on the scheduler): the new version
+          // reaches the index first.
           if (oldSeed != null && !Arrays.equals(oldSeed, torrent.infohash())) {
             // The old version keeps seeding (for the push) a little longer; its files go after.
             long oldVersion = previousItem == null ? -1 : previousItem.seq();
-            pruneQuietly(oldVersion);
+            scheduler.execute(() -> pruneQuietly(oldVersion));
             scheduler.schedule(() -> {
               net.stop(oldSeed);
               pruneQuietly();
             }, config.oldVersionGrace().toMillis(), TimeUnit.MILLISECONDS);
           } else {
-            pruneQuietly();
+            scheduler.execute(() -> pruneQuietly());
           }
         } catch (FeedVerificationException e) {
           failure = "rejected seq " + item.seq() + ": " + e.reason() + ": " + e.getMessage();
@@ -682,6 +685,7 @@ public final class SyncEngine implements AutoCloseable {
             net.stop(torrent.infohash());
           }
           deleteQuietly(staging);
+          sweepQuietly(); // the pieces it fetched
         }
       } else {
         log.info("feed {}: now at seq {} ({} entries, {} changed)", feed.shortName(), item.seq(),
@@ -731,6 +735,15 @@ public final class SyncEngine implements AutoCloseable {
         scheduler.schedule(() -> offer(item, again), delay, TimeUnit.MILLISECONDS);
       } else if (failure == null) {
         retries = 0;
+      }
+    }
+
+    /** Removes segment files no version names; a failure only leaves them for the next sweep. */
+    private void sweepQuietly() {
+      try {
+        store.sweep();
+      } catch (IOException e) {
+        log.debug("sweep of {} failed: {}", feed.shortName(), e.toString());
       }
     }
 

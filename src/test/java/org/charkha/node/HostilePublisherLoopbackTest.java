@@ -136,6 +136,12 @@ class HostilePublisherLoopbackTest {
     await("the rollback is rejected", () -> status().rejected() != null);
     assertTrue(status().rejected().contains("ROLLBACK"), status().rejected());
     assertEquals(2, heldSize());
+    await("the rejected download is finished", () -> status().state().equals("current"));
+    FeedStore store = follower.data().feed(feed);
+    FeedTorrent held = store.currentTorrent().orElseThrow();
+    try (var files = java.nio.file.Files.list(store.segmentsDir())) {
+      assertEquals(List.of(store.segmentFile(held, 0)), files.toList(), "the rejected version's piece is gone");
+    }
   }
 
   @Test

@@ -134,6 +134,10 @@ class FeedStoreTest {
     assertTrue(Files.exists(store.segmentFile(v1, 0)), "version 1 was kept");
     assertTrue(Files.exists(store.segmentFile(v3, 0)), "version 3 is being downloaded");
     try (Stream<Path> files = Files.list(store.segmentsDir())) {
+      assertEquals(4, files.count(), "a prune removes what removed versions named, nothing else");
+    }
+    store.sweep();
+    try (Stream<Path> files = Files.list(store.segmentsDir())) {
       assertEquals(3, files.count(), "the file no version names is gone");
     }
     store.commit(3, null);
