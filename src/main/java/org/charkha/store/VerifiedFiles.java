@@ -57,6 +57,12 @@ public final class VerifiedFiles {
     return checkNow(file, sha1, before, check);
   }
 
+  /** Whether a check since the file last changed found that it hashes to {@code sha1}; reads nothing. */
+  public boolean vouches(Path file, byte[] sha1) {
+    Optional<BasicFileAttributes> a = attributes(file);
+    return a.isPresent() && vouched(a.get(), sha1);
+  }
+
   /** As {@link #verify}, never trusting an earlier check: for a file just written. */
   public <E extends Exception> boolean verifyNow(Path file, byte[] sha1, Check<E> check) throws E {
     return checkNow(file, sha1, attributes(file), check);

@@ -9,7 +9,6 @@ import bt.data.StorageUnit;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 import org.charkha.store.VerifiedFiles;
 
 /**
@@ -32,7 +31,18 @@ final class KnownFilesChunkVerifier implements ChunkVerifier {
   public boolean verify(List<ChunkDescriptor> chunks, LocalBitfield bitfield) {
     checkArgument(chunks.size() == bitfield.getPiecesTotal(), "%s chunks for a bitfield of %s pieces",
         chunks.size(), bitfield.getPiecesTotal());
-    IntStream.range(0, chunks.size()).parallel()
+    // Files vouched for cost a stat each (about 1 us): in one pass, since a parallel stream's
+    // overhead is more than that. The others are read and hashed, in parallel.
+    List<Integer> unknown = new ArrayList<>();
+    for (int i = 0; i < chunks.size(); i++) {
+      Path file = segmentFile(chunks.get(i));
+      if (file != null && verified.vouches(file, chunks.get(i).getChecksum())) {
+        bitfield.markLocalPieceVerified(i);
+      } else {
+        unknown.add(i);
+      }
+    }
+    unknown.parallelStream()
         .filter(i -> startsVerified(chunks.get(i)))
         .forEach(bitfield::markLocalPieceVerified);
     return bitfield.getPiecesRemaining() == 0;

@@ -41,6 +41,20 @@ class VerifiedFilesTest {
   }
 
   @Test
+  void vouchesOnlyForAFileCheckedAndUnchangedSinceAndReadsNothing() throws Exception {
+    Path f = Files.write(dir.resolve("a.seg"), "segment".getBytes());
+    byte[] hash = sha1(Files.readAllBytes(f));
+    assertFalse(files.vouches(f, hash), "never checked");
+    files.verify(f, hash, () -> check(f, hash));
+    assertTrue(files.vouches(f, hash));
+    assertFalse(files.vouches(f, sha1("other".getBytes())));
+    Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 1000));
+    assertFalse(files.vouches(f, hash), "changed since");
+    assertFalse(files.vouches(dir.resolve("gone.seg"), hash));
+    assertEquals(1, reads.get());
+  }
+
+  @Test
   void aChangedFileOrAnotherHashIsCheckedAgain() throws Exception {
     Path f = Files.write(dir.resolve("a.seg"), "segment".getBytes());
     byte[] hash = sha1(Files.readAllBytes(f));
