@@ -220,18 +220,23 @@ public final class Bench {
               "≈ changed pieces; flat in feed length", "see 3*"));
           rows.add(new Row("3", String.format("One new post on a %,d-post feed: post → follower's timeline", inc.posts),
               inc.seconds.show("%.3f s"), "—", "—", "flat in feed length", "see 3*"));
+          rows.add(new Row("3", String.format("…less the follower's metadata fetch (%,d posts)", inc.posts),
+              inc.withoutMetadata.show("%.3f s"), "—", "—", "flat in feed length", "see 3*"));
         }
         // The changed pieces are the last segment (however full it happens to be) and any new one:
         // their size does not follow the feed's length, so bytes are judged against them.
         boolean onlyChanged = List.of(small, big).stream()
             .allMatch(inc -> inc.bytes.median() <= inc.pieceBytes.median() + inc.metadataBytes.median());
+        // "does not grow beyond the metadata": the metadata's fetch (BEP 9: connect, then its
+        // blocks, one round trip more above 16 KiB in bt) is judged by its bytes, the rest by time.
         double timeGrowth = big.seconds.median() / small.seconds.median();
+        double afterGrowth = big.withoutMetadata.median() / small.withoutMetadata.median();
         rows.add(new Row("3*", "Growth 10k → 100k posts (10× the feed)",
-            String.format("bytes %.2f× (changed pieces %.2f×), metadata %.1f×, time %.2f×",
+            String.format("bytes %.2f× (changed pieces %.2f×), metadata %.1f×, time %.2f×, time less the metadata fetch %.2f×",
                 big.bytes.median() / small.bytes.median(), big.pieceBytes.median() / small.pieceBytes.median(),
-                big.metadataBytes.median() / small.metadataBytes.median(), timeGrowth),
-            "—", "—", "bytes ≤ changed pieces + metadata; time ≤ 1.5×",
-            onlyChanged && timeGrowth <= 1.5 ? "pass" : "miss"));
+                big.metadataBytes.median() / small.metadataBytes.median(), timeGrowth, afterGrowth),
+            "—", "—", "bytes ≤ changed pieces + metadata; time beyond the metadata ≤ 1.5×",
+            onlyChanged && afterGrowth <= 1.5 ? "pass" : "miss"));
         if (only.contains("4")) {
           propagation(lb, author10, a10, f10);
         }
@@ -257,7 +262,9 @@ public final class Bench {
   /** Updates made and not measured before figure 3's runs, on each feed. */
   private static final int INCREMENTAL_WARMUP = 3;
 
-  record Incremental(int posts, Stats bytes, Stats pieceBytes, Stats metadataBytes, Stats seconds) {}
+  /** {@code withoutMetadata}: the time less the follower's metadata fetch (from its start to the metadata in). */
+  record Incremental(int posts, Stats bytes, Stats pieceBytes, Stats metadataBytes, Stats seconds,
+      Stats withoutMetadata) {}
 
   private static Incremental incremental(Loopback.Peer author, Loopback.Peer follower, int posts) throws Exception {
     FeedId a = author.node.own().feed();
@@ -265,6 +272,7 @@ public final class Bench {
     List<Double> pieceBytes = new ArrayList<>();
     List<Double> metadata = new ArrayList<>();
     List<Double> seconds = new ArrayList<>();
+    List<Double> withoutMetadata = new ArrayList<>();
     long size = author.node.own().log().size();
     // A steady state, as in a node that has run a while: the catch-up's full-text indexing done,
     // and the update path compiled by the JIT (the first updates after start take 2-3 times as long).
@@ -286,6 +294,7 @@ public final class Bench {
         continue; // warm-up
       }
       seconds.add((t1 - t0) / 1e9);
+      withoutMetadata.add((t1 - t0 - (fetched[2] - fetched[1])) / 1e9);
       bytes.add((double) fetched[0]);
       FeedTorrent after = pub.torrent();
       long changed = 0;
@@ -297,7 +306,8 @@ public final class Bench {
       pieceBytes.add((double) changed);
       metadata.add((double) after.infoDict().length);
     }
-    return new Incremental(posts, Stats.of(bytes), Stats.of(pieceBytes), Stats.of(metadata), Stats.of(seconds));
+    return new Incremental(posts, Stats.of(bytes), Stats.of(pieceBytes), Stats.of(metadata), Stats.of(seconds),
+        Stats.of(withoutMetadata));
   }
 
   private static void propagation(Loopback lb, Loopback.Peer author, FeedId a, Loopback.Peer first) throws Exception {

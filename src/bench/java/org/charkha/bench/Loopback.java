@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.charkha.feed.FeedId;
 import org.charkha.node.LoopbackNode;
 import org.charkha.node.Node;
@@ -68,34 +69,36 @@ final class Loopback implements AutoCloseable {
     }
 
     /**
-     * Bytes bt downloaded for the torrent {@code infohash}, read when it completes (before the
-     * sync engine stops it to move the files). Completes the returned latch's holder.
+     * What the follower's fetch of the torrent {@code infohash} did: {bytes bt downloaded, read
+     * when it completes; nanoTime when the fetch began; nanoTime when its metadata was in}, times
+     * to within 0.2 ms. Counts {@code done} down when the fetch completes.
      */
     long[] watchDownload(byte[] infohash, CountDownLatch done) {
-      long[] bytes = {-1};
+      long[] watched = {-1, -1, -1};
       Thread t = new Thread(() -> {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
           TorrentHandle h = net.engine().torrents().stream()
               .filter(x -> Arrays.equals(x.infohash(), infohash)).findFirst().orElse(null);
           if (h != null) {
+            watched[1] = System.nanoTime();
             h.completion().whenComplete((x, err) -> {
-              bytes[0] = h.progress().bytesDownloaded();
+              watched[0] = h.progress().bytesDownloaded();
               done.countDown();
             });
+            while (h.torrent().isEmpty() && !h.completion().isDone() && System.nanoTime() < deadline) {
+              LockSupport.parkNanos(200_000);
+            }
+            watched[2] = System.nanoTime();
             return;
           }
-          try {
-            Thread.sleep(1);
-          } catch (InterruptedException e) {
-            return;
-          }
+          LockSupport.parkNanos(200_000);
         }
         done.countDown();
       }, "bench-watch");
       t.setDaemon(true);
       t.start();
-      return bytes;
+      return watched;
     }
   }
 
