@@ -71,7 +71,8 @@ public final class ScalePublisher {
         Identity author = BenchFeeds.identity(FIRST_SEED + i);
         FeedLog log = BenchFeeds.log(author, POSTS, i);
         FeedStore store = data.feed(author.feed());
-        net.seed(FeedTorrent.of(log), store.writeVersion(1, log));
+        store.writeVersion(1, log);
+        net.seed(FeedTorrent.of(log), store.segmentsDir());
       }
       System.out.println("publisher: seeding " + feeds + " feeds");
       while (!Files.exists(dir.resolve("go"))) {
@@ -85,7 +86,9 @@ public final class ScalePublisher {
         log.appendAll(author, List.of(new Content.Post("round of updates, post for feed " + i)),
             List.of(1_700_000_000_000L + 1000L * POSTS));
         FeedTorrent torrent = FeedTorrent.of(log);
-        net.seed(torrent, data.feed(author.feed()).writeVersion(2, log));
+        FeedStore store = data.feed(author.feed());
+        store.writeVersion(2, log);
+        net.seed(torrent, store.segmentsDir());
         MutableItem item = MutableItem.signInfohash(author, author.feed(), 2, torrent.infohash());
         net.push().publish(item);
         stored.add(puts.get(i % puts.size()).put(item));

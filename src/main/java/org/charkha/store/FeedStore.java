@@ -225,8 +225,8 @@ public final class FeedStore {
   }
 
   /** Writes {@code log} as version {@code version}, without an item, and makes it current. */
-  public Path writeVersion(long version, FeedLog log) throws IOException {
-    return writeVersion(version, log, null);
+  public void writeVersion(long version, FeedLog log) throws IOException {
+    writeVersion(version, log, null);
   }
 
   /**
@@ -234,7 +234,7 @@ public final class FeedStore {
    * makes both current. Only segment files the current version does not have are written (and
    * synced), before the switch; one already there from elsewhere is kept if its bytes are right.
    */
-  public Path writeVersion(long version, FeedLog log, MutableItem item) throws IOException {
+  public void writeVersion(long version, FeedLog log, MutableItem item) throws IOException {
     List<Segment> segments = log.segments();
     FeedTorrent torrent = FeedTorrent.of(log); // piece hashes: each full segment's is computed once
     Optional<FeedTorrent> previous = exists() ? currentTorrent() : Optional.empty();
@@ -273,7 +273,7 @@ public final class FeedStore {
       throw new IOException("could not store version " + version + " of feed " + feed.shortName() + " in " + dir
           + ": " + describe(e) + "; nothing changed, the previous version is still current", e);
     }
-    return switchTo(version, staging, item);
+    switchTo(version, staging, item);
   }
 
   private static boolean samePiece(FeedTorrent a, FeedTorrent b, int i) {
