@@ -246,7 +246,7 @@ public final class FeedStore {
       writeInfo(staging, torrent); // first: from here on a prune keeps the files it names
       Files.createDirectories(segmentsDir());
       for (int i = 0; i < segments.size(); i++) {
-        if (previous.isPresent() && samePiece(previous.get(), torrent, i)) {
+        if (previous.isPresent() && torrent.samePiece(previous.get(), i)) {
           continue; // in place since that version was written
         }
         Path target = segmentFile(torrent, i);
@@ -274,10 +274,6 @@ public final class FeedStore {
           + ": " + describe(e) + "; nothing changed, the previous version is still current", e);
     }
     switchTo(version, staging, item);
-  }
-
-  private static boolean samePiece(FeedTorrent a, FeedTorrent b, int i) {
-    return i < a.pieceCount() && a.fileLength(i) == b.fileLength(i) && Arrays.equals(a.pieceHash(i), b.pieceHash(i));
   }
 
   /** An I/O error as a person reads it: the JDK's bare "No space left on device" lacks the path. */
@@ -314,7 +310,7 @@ public final class FeedStore {
         new NoSuchFileException(versionDir.resolve(INFO).toString(), null, "no download of this version was begun"));
     Optional<FeedTorrent> previous = exists() ? currentTorrent() : Optional.empty();
     for (int i = 0; i < torrent.pieceCount(); i++) {
-      if (previous.isEmpty() || !samePiece(previous.get(), torrent, i)) {
+      if (previous.isEmpty() || !torrent.samePiece(previous.get(), i)) {
         try (FileChannel ch = FileChannel.open(segmentFile(torrent, i), StandardOpenOption.WRITE)) {
           ch.force(true);
         }

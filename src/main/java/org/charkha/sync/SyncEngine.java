@@ -776,7 +776,7 @@ public final class SyncEngine implements AutoCloseable {
   }
 
   static boolean samePiece(FeedTorrent previous, FeedTorrent next, int i) {
-    return previous != null && i < previous.pieceCount() && Arrays.equals(previous.pieceHash(i), next.pieceHash(i));
+    return previous != null && next.samePiece(previous, i);
   }
 
   /** Entries of every segment whose piece hash differs from the previous version's. */
@@ -787,7 +787,7 @@ public final class SyncEngine implements AutoCloseable {
     List<Entry> changed = new ArrayList<>();
     List<Segment> segments = log.segments();
     for (int i = 0; i < segments.size(); i++) {
-      if (i >= previous.pieceCount() || !Arrays.equals(previous.pieceHash(i), next.pieceHash(i))) {
+      if (!next.samePiece(previous, i)) {
         changed.addAll(segments.get(i).entries());
       }
     }

@@ -276,6 +276,11 @@ public final class FeedTorrent {
     return pieceHashes.get(i).clone();
   }
 
+  /** Whether piece {@code i} is also piece {@code i} of {@code other}: the same SHA-1, so the same bytes. */
+  public boolean samePiece(FeedTorrent other, int i) {
+    return i < pieceCount() && i < other.pieceCount() && Arrays.equals(pieceHashes.get(i), other.pieceHashes.get(i));
+  }
+
   public int fileLength(int i) {
     return fileLengths.get(i);
   }

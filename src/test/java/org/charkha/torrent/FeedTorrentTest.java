@@ -3,6 +3,7 @@ package org.charkha.torrent;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,6 +84,19 @@ class FeedTorrentTest {
     }
     growing.append(ALICE, new org.charkha.feed.Content.Delete(0), 2_000_000_000_100L); // a full segment changes
     assertArrayEquals(FeedTorrent.ofPieces(FEED, growing.pieces()).infohash(), FeedTorrent.of(growing).infohash());
+  }
+
+  @Test
+  void aGrownFeedSharesItsSealedPieces() {
+    FeedLog grown = log.copy();
+    grown.append(ALICE, new org.charkha.feed.Content.Post("one more"), 1_800_000_000_000L);
+    FeedTorrent next = FeedTorrent.of(grown);
+    int last = torrent.pieceCount() - 1;
+    for (int i = 0; i < last; i++) {
+      assertTrue(next.samePiece(torrent, i), "sealed piece " + i);
+    }
+    assertFalse(next.samePiece(torrent, last), "the tail changed");
+    assertFalse(next.samePiece(torrent, next.pieceCount()), "past the end");
   }
 
   @Test
