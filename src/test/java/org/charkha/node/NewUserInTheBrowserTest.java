@@ -2,7 +2,6 @@ package org.charkha.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.net.InetAddress;
@@ -18,6 +17,7 @@ import org.charkha.feed.FeedLink;
 import org.charkha.store.DataDir;
 import org.charkha.swarm.SwarmConfig;
 import org.charkha.sync.SyncEngine;
+import org.charkha.testing.RequiredTool;
 import org.charkha.web.WebServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -78,7 +78,7 @@ class NewUserInTheBrowserTest {
 
   @Test
   void newUserPostsFollowsSeesPostsArriveRepliesAndSearches() throws Exception {
-    assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+    RequiredTool.require(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
         "needs Debian's chromium and chromium-driver (./run-tests installs them)");
     int[] authorPort = new int[1];
     Node author = start("author", authorPort);

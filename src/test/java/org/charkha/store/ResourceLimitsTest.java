@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.charkha.feed.Content;
 import org.charkha.feed.FeedLog;
 import org.charkha.node.OwnFeed;
+import org.charkha.testing.RequiredTool;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,10 +31,10 @@ class ResourceLimitsTest {
 
   @BeforeEach
   void mountTinyTmpfs() throws Exception {
-    assumeTrue("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
+    RequiredTool.require("root".equals(System.getProperty("user.name")), "mounting a tmpfs needs root");
     mount = dir.resolve("tmpfs");
     Files.createDirectories(mount);
-    assumeTrue(sh("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount.toString()) == 0,
+    RequiredTool.require(sh("mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", mount.toString()) == 0,
         "this machine does not allow mounting a tmpfs");
   }
 

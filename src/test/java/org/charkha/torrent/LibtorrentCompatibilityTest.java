@@ -3,7 +3,6 @@ package org.charkha.torrent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +18,7 @@ import org.charkha.feed.FeedLog;
 import org.charkha.feed.Identity;
 import org.charkha.feed.Limits;
 import org.charkha.feed.TestFeeds;
+import org.charkha.testing.RequiredTool;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +39,7 @@ class LibtorrentCompatibilityTest {
       p.getInputStream().readAllBytes();
       available = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     }
-    assumeTrue(available, "python3-libtorrent is not installed (apt-get install python3-libtorrent)");
+    RequiredTool.require(available, "python3-libtorrent is not installed (apt-get install python3-libtorrent)");
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.File;
 import java.io.IOException;
@@ -17,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
 import java.util.stream.Stream;
+import org.charkha.testing.RequiredTool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,7 +63,7 @@ class WebUiBrowserTest {
 
   @BeforeAll
   static void startBrowser() throws IOException {
-    assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
+    RequiredTool.require(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(),
         "needs Debian's chromium and chromium-driver (./run-tests installs them)");
     profileDir = Files.createTempDirectory("charkha-chromium");
     ChromeOptions options = new ChromeOptions();
