@@ -256,18 +256,23 @@ class WebUiBrowserTest {
       open("#/home");
       waitForPost("Indigo vat");
       shot(tag + "-home");
+      assertNoSidewaysScroll(tag + "-home");
       open("#/thread/" + bobPost);
       wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(".replies-list"), "Folds up"));
       shot(tag + "-thread");
+      assertNoSidewaysScroll(tag + "-thread");
       open("#/profile/" + MemoryAppService.CAROL);
       waitForPost("Indigo vat");
       shot(tag + "-profile");
+      assertNoSidewaysScroll(tag + "-profile");
       open("#/me");
       wait.until(d -> (Boolean) js("const i = document.querySelector('img.qr'); return !!i && i.complete && i.naturalWidth > 0;"));
       shot(tag + "-me");
+      assertNoSidewaysScroll(tag + "-me");
       open("#/status");
       wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".stats")));
       shot(tag + "-status");
+      assertNoSidewaysScroll(tag + "-status");
     }
     // Dark mode follows the system setting.
     driver.manage().window().setSize(new Dimension(1280, 900));
@@ -285,6 +290,14 @@ class WebUiBrowserTest {
   }
 
   // ---- helpers ----
+
+  /** At any width the page reflows: nothing is wider than the window (no sideways scrolling). */
+  private void assertNoSidewaysScroll(String page) {
+    long scrollWidth = (Long) js("return document.documentElement.scrollWidth;");
+    long innerWidth = (Long) js("return window.innerWidth;");
+    assertTrue(scrollWidth <= innerWidth, page + ": content is " + scrollWidth + " px wide in a "
+        + innerWidth + " px window");
+  }
 
   private void open(String hash) {
     String url = server.url() + hash;
