@@ -2,6 +2,7 @@ package org.charkha.feed;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.charkha.bencode.BencodeException;
 import org.charkha.bencode.BencodeReader;
@@ -19,6 +20,9 @@ public final class Entry {
   public static final int HASH_SIZE = 32;
   static final byte[] NO_PREVIOUS = new byte[HASH_SIZE];
   private static final int MAX_TYPE = 32;
+  // 0002: y is 1 to 32 bytes of visible ASCII; no control bytes or spaces reach a log line or a terminal.
+  private static final int FIRST_TYPE_BYTE = 0x21;
+  private static final int LAST_TYPE_BYTE = 0x7e;
 
   private final long seq;
   private final byte[] prev;
@@ -58,6 +62,8 @@ public final class Entry {
   }
 
   private static byte[] encodeHead(byte[] bodyHash, byte[] prev, long seq, long ts, String type) {
+    checkArgument(isWireType(type.getBytes(StandardCharsets.UTF_8)),
+        "entry type '%s' is not 1 to %s bytes of visible ASCII", type, MAX_TYPE);
     return new BencodeWriter(128).beginDict()
         .key("b").string(bodyHash)
         .key("p").string(prev)
@@ -104,7 +110,7 @@ public final class Entry {
           ts = r.readLong();
           hasTs = true;
         }
-        case "y" -> type = r.readUtf8(MAX_TYPE, "entry type");
+        case "y" -> type = readType(r);
         default -> throw r.error("unknown key '" + k + "' in entry head");
       }
     }
@@ -131,6 +137,29 @@ public final class Entry {
       content = Content.parse(type, body, 0, body.length);
     }
     return new Entry(seq, prev, ts, type, bodyHash, head, Sha256.hash(head), body, content);
+  }
+
+  /** 0002 section 2: an entry type is 1 to 32 bytes, each visible ASCII (0x21 to 0x7E). */
+  static boolean isWireType(byte[] type) {
+    if (type.length < 1 || type.length > MAX_TYPE) {
+      return false;
+    }
+    for (byte b : type) {
+      if (b < FIRST_TYPE_BYTE || b > LAST_TYPE_BYTE) { // bytes >= 0x80 are negative here
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String readType(BencodeReader r) {
+    int start = r.position();
+    byte[] type = r.readBytes();
+    if (!isWireType(type)) {
+      throw new BencodeException("entry type at offset " + start + " is " + type.length
+          + " bytes, not 1 to " + MAX_TYPE + " bytes of visible ASCII (0x21 to 0x7E)");
+    }
+    return new String(type, StandardCharsets.US_ASCII);
   }
 
   void writeTo(BencodeWriter w) {

@@ -110,7 +110,7 @@ public final class EntryProof {
         }
         case "r" -> root = r.readBytes(32, "proof root");
         case "s" -> sig = r.readBytes(64, "proof signature");
-        case "salt" -> salt = r.readBytes();
+        case "salt" -> salt = Segment.readSalt(r, "entry proof");
         case "v" -> version = r.readLong();
         default -> throw r.error("unknown key '" + key + "' in entry proof");
       }

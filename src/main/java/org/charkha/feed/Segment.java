@@ -186,7 +186,7 @@ public final class Segment {
         case "n" -> count = r.readLong();
         case "r" -> root = r.readBytes(32, "Merkle root");
         case "s" -> sig = r.readBytes(64, "signature");
-        case "salt" -> salt = r.readBytes();
+        case "salt" -> salt = readSalt(r, "segment");
         case "v" -> version = r.readLong();
         default -> throw r.error("unknown key '" + key + "' in segment");
       }
@@ -226,6 +226,19 @@ public final class Segment {
       throw new SegmentException(Reason.BROKEN_CHAIN, "Merkle root does not match the segment's entries");
     }
     return new Segment(feed, (int) index, first, entries, root, sig);
+  }
+
+  /**
+   * Reads a present {@code salt} key's value. 0003: the key is present if and only if the salt is
+   * non-empty, so {@code 4:salt0:} is not canonical: the signed header omits it, so it would verify,
+   * and the log would re-encode to other bytes (another infohash) than those received.
+   */
+  static byte[] readSalt(BencodeReader r, String where) {
+    byte[] salt = r.readBytes();
+    if (salt.length == 0) {
+      throw r.error(where + " has an empty 'salt'; an unsalted feed omits the key");
+    }
+    return salt;
   }
 
   public boolean signatureValid() {

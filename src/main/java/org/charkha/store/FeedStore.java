@@ -150,9 +150,10 @@ public final class FeedStore {
     if (torrent.isEmpty()) {
       return readTorrentLayout(feed, current);
     }
-    List<byte[]> pieces = new ArrayList<>(torrent.get().pieceCount());
-    for (int i = 0; i < torrent.get().pieceCount(); i++) {
-      pieces.add(readPiece(torrent.get(), i));
+    // Segment pieces only: media files (0004 section 2) are no feed data and are not stored.
+    List<byte[]> pieces = new ArrayList<>(torrent.get().segmentCount());
+    for (int i = 0; i < torrent.get().segmentCount(); i++) {
+      pieces.add(torrent.get().segmentBytes(i, readPiece(torrent.get(), i)));
     }
     return pieces;
   }
@@ -174,7 +175,10 @@ public final class FeedStore {
     return pieces;
   }
 
-  /** Reads piece {@code i} of {@code torrent}, a stored version or one being downloaded. */
+  /**
+   * Reads segment piece {@code i} of {@code torrent}, a stored version or one being downloaded, as
+   * its file holds it (see {@link FeedTorrent#segmentBytes} for what the verifier takes).
+   */
   public byte[] readPiece(FeedTorrent torrent, int i) throws IOException {
     return readSegmentFile(segmentFile(torrent, i));
   }
@@ -214,7 +218,7 @@ public final class FeedStore {
     }
     FeedTorrent torrent = FeedTorrent.ofPieces(feed, readTorrentLayout(feed, current));
     Files.createDirectories(segmentsDir());
-    for (int i = 0; i < torrent.pieceCount(); i++) {
+    for (int i = 0; i < torrent.segmentCount(); i++) {
       Path target = segmentFile(torrent, i);
       Files.deleteIfExists(target); // a link from a crashed run of this, or a stray file: these bytes hash right
       Files.createLink(target, content.resolve(FeedTorrent.fileName(i)));
@@ -309,7 +313,7 @@ public final class FeedStore {
     FeedTorrent torrent = readInfo(versionDir).orElseThrow(() ->
         new NoSuchFileException(versionDir.resolve(INFO).toString(), null, "no download of this version was begun"));
     Optional<FeedTorrent> previous = exists() ? currentTorrent() : Optional.empty();
-    for (int i = 0; i < torrent.pieceCount(); i++) {
+    for (int i = 0; i < torrent.segmentCount(); i++) {
       if (previous.isEmpty() || !torrent.samePiece(previous.get(), i)) {
         try (FileChannel ch = FileChannel.open(segmentFile(torrent, i), StandardOpenOption.WRITE)) {
           ch.force(true);
@@ -428,7 +432,7 @@ public final class FeedStore {
       return; // a damaged info of a download or an older version: nothing of it is needed
     }
     if (torrent.isPresent()) {
-      for (int i = 0; i < torrent.get().pieceCount(); i++) {
+      for (int i = 0; i < torrent.get().segmentCount(); i++) {
         names.add(segmentFileName(i, torrent.get().pieceHash(i)));
       }
     }

@@ -4,6 +4,7 @@ import bt.metainfo.Torrent;
 import bt.metainfo.TorrentFile;
 import bt.metainfo.TorrentId;
 import bt.metainfo.TorrentSource;
+import bt.torrent.fileselector.FilePriority;
 import bt.tracker.AnnounceKey;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,14 +26,27 @@ final class FeedBtTorrent implements Torrent {
   FeedBtTorrent(FeedTorrent torrent) {
     this.torrent = torrent;
     this.id = TorrentId.fromBytes(torrent.infohash());
-    List<TorrentFile> list = new ArrayList<>(torrent.pieceCount());
-    for (int i = 0; i < torrent.pieceCount(); i++) {
-      list.add(new SegmentFile(torrent.fileLength(i), List.of(FeedTorrent.fileName(i))));
+    List<TorrentFile> list = new ArrayList<>(torrent.segmentCount() + torrent.mediaFiles().size());
+    for (int i = 0; i < torrent.segmentCount(); i++) {
+      list.add(new File(torrent.fileLength(i), List.of(FeedTorrent.fileName(i))));
+    }
+    for (FeedTorrent.MediaFile m : torrent.mediaFiles()) {
+      list.add(new File(m.length(), m.path()));
     }
     this.files = List.copyOf(list);
   }
 
-  private record SegmentFile(long length, List<String> path) implements TorrentFile {
+  /** A media file (0004 section 2): listed so that pieces and bitfields match the peers', never fetched. */
+  static boolean isMedia(TorrentFile file) {
+    return file.getPathElements().size() == 2 && file.getPathElements().get(0).equals("media");
+  }
+
+  /** bt's file selector: segment files are the feed, media files are skipped (this version stores no media). */
+  static FilePriority priority(TorrentFile file) {
+    return isMedia(file) ? FilePriority.SKIP : FilePriority.NORMAL_PRIORITY;
+  }
+
+  private record File(long length, List<String> path) implements TorrentFile {
     @Override
     public long getSize() {
       return length;

@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * bt's client builder with one more stage listener: when the torrent's metadata is known (fetched
  * by BEP 9 or given), it must parse as a feed torrent of the expected feed, or the processing chain
  * ends before bt creates any file or asks for any piece. bt's public {@code afterTorrentFetched}
- * hook cannot do this: exceptions from it are logged and the chain goes on.
+ * hook cannot do this: exceptions from it are logged and the chain goes on. Media files after
+ * the segments are skipped: their pieces are neither fetched nor awaited for completion.
  */
 final class FeedClientBuilder extends BtClientBuilder {
   private static final Logger LOG = LoggerFactory.getLogger(FeedClientBuilder.class);
@@ -24,6 +25,7 @@ final class FeedClientBuilder extends BtClientBuilder {
   FeedClientBuilder(BtRuntime runtime, TorrentHandle handle) {
     this.handle = handle;
     runtime(runtime);
+    fileSelector(FeedBtTorrent::priority); // media files (0004 section 2) are not fetched
   }
 
   @Override

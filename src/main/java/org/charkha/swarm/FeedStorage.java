@@ -22,7 +22,7 @@ import org.charkha.torrent.FeedTorrent;
  * {@code NNNNNNNN.seg} is {@code segments/NNNNNNNN-<sha1 of piece NNNNNNNN>.seg}
  * ({@link FeedStore#segmentFileName}). A new version therefore finds every piece the feed already
  * has without a file being linked or copied, and a piece bt downloads lands where the next
- * version finds it.
+ * version finds it. Media files (0004 section 2) are not stored: see {@link MediaUnit}.
  */
 final class FeedStorage implements Storage {
   private final Path segments;
@@ -41,6 +41,9 @@ final class FeedStorage implements Storage {
       hashes = ImmutableList.copyOf(torrent.getChunkHashes());
       pieceHashes = hashes;
     }
+    if (FeedBtTorrent.isMedia(file)) {
+      return new MediaUnit(file.getSize()); // skipped by the file selector: never read or written
+    }
     List<String> path = file.getPathElements();
     int index = path.size() == 1 ? FeedTorrent.fileIndex(path.get(0)) : -1;
     if (index < 0 || index >= hashes.size()) {
@@ -53,6 +56,62 @@ final class FeedStorage implements Storage {
   @Override
   public void flush() {
     files.flush();
+  }
+
+  /**
+   * A media file of the torrent (0004 section 2), which this version does not store: always
+   * empty, so its pieces are missing and never served; bt's file selector keeps them from being
+   * requested, and a write would be a bug.
+   */
+  static final class MediaUnit implements StorageUnit {
+    private final long capacity;
+
+    MediaUnit(long capacity) {
+      this.capacity = capacity;
+    }
+
+    @Override
+    public int readBlock(ByteBuffer buffer, long offset) {
+      return -1;
+    }
+
+    @Override
+    public void readBlockFully(ByteBuffer buffer, long offset) {
+      throw new IllegalStateException("media files are not stored");
+    }
+
+    @Override
+    public int writeBlock(ByteBuffer buffer, long offset) {
+      throw new IllegalStateException("media files are not stored");
+    }
+
+    @Override
+    public void writeBlockFully(ByteBuffer buffer, long offset) {
+      throw new IllegalStateException("media files are not stored");
+    }
+
+    @Override
+    public int writeBlock(ByteBufferView buffer, long offset) {
+      throw new IllegalStateException("media files are not stored");
+    }
+
+    @Override
+    public void writeBlockFully(ByteBufferView buffer, long offset) {
+      throw new IllegalStateException("media files are not stored");
+    }
+
+    @Override
+    public long capacity() {
+      return capacity;
+    }
+
+    @Override
+    public long size() {
+      return 0;
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** One segment file, through bt's cache of open files; says what file it is for {@link KnownFilesChunkVerifier}. */

@@ -20,12 +20,10 @@ import bt.processor.listener.ProcessingEvent;
 import bt.processor.magnet.FetchMetadataStage;
 import bt.processor.magnet.InitializeMagnetTorrentProcessingStage;
 import bt.processor.magnet.MagnetContext;
-import bt.processor.magnet.ProcessMagnetTorrentStage;
 import bt.processor.torrent.ChooseFilesStage;
 import bt.processor.torrent.CreateSessionStage;
 import bt.processor.torrent.FetchTorrentStage;
 import bt.processor.torrent.InitializeTorrentProcessingStage;
-import bt.processor.torrent.ProcessTorrentStage;
 import bt.processor.torrent.TorrentContext;
 import bt.processor.torrent.TorrentContextFinalizer;
 import bt.runtime.Config;
@@ -59,14 +57,15 @@ final class SeedingProcessorFactory implements ProcessorFactory {
       IConnectionSource connectionSource, IPeerConnectionPool connectionPool, IMessageDispatcher messageDispatcher,
       @MessagingAgents Set<Object> messagingAgents, IMetadataService metadataService, EventSource eventSource,
       EventSink eventSink, Config config) {
-    // the same stages in the same order as bt 1.10's TorrentProcessorFactory, the last one replaced
+    // the same stages in the same order as bt 1.10's TorrentProcessorFactory, the last one replaced, and
+    // the download stage one that also ends when skipped (media) pieces are all that is missing
     Seeding<TorrentContext> torrentSeeding = new Seeding<>(torrentRegistry, eventSink);
     ProcessingStage<TorrentContext> torrentChain =
         new FetchTorrentStage(
         new CreateSessionStage<>(
         new InitializeTorrentProcessingStage<>(
         new ChooseFilesStage<>(
-        new ProcessTorrentStage<>(torrentSeeding.handOff, torrentRegistry, peerRegistry, trackerService, eventSink),
+        new SkippingProcessTorrentStage<>(torrentSeeding.handOff, torrentRegistry, peerRegistry, trackerService, eventSink),
             torrentRegistry, config),
             connectionPool, torrentRegistry, dataWorker, bufferedPieceRegistry, eventSink, config),
             torrentRegistry, eventSource, connectionSource, messageDispatcher, messagingAgents, config),
@@ -79,7 +78,7 @@ final class SeedingProcessorFactory implements ProcessorFactory {
         new FetchMetadataStage(
         new InitializeMagnetTorrentProcessingStage(
         new ChooseFilesStage<>(
-        new ProcessMagnetTorrentStage(magnetSeeding.handOff, torrentRegistry, peerRegistry, trackerService,
+        new SkippingProcessTorrentStage<MagnetContext>(magnetSeeding.handOff, torrentRegistry, peerRegistry, trackerService,
             eventSink),
             torrentRegistry, config),
             connectionPool, torrentRegistry, dataWorker, bufferedPieceRegistry, eventSink, config),

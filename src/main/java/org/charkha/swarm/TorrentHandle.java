@@ -86,7 +86,8 @@ public final class TorrentHandle {
     if (s == null) {
       return new Progress(0, -1, piecesDownloaded.get(), 0, 0, 0);
     }
-    return new Progress(s.getPiecesComplete(), s.getPiecesTotal(), piecesDownloaded.get(), s.getDownloaded(),
+    // Not skipped: a torrent's media pieces (0004 section 2) are never fetched, so never done.
+    return new Progress(s.getPiecesComplete(), s.getPiecesNotSkipped(), piecesDownloaded.get(), s.getDownloaded(),
         s.getUploaded(), s.getConnectedPeers().size());
   }
 

@@ -488,7 +488,8 @@ public final class SyncEngine implements AutoCloseable {
         sweepQuietly();
         heldItem = store.readItem().orElse(null);
         known = heldItem;
-        FeedTorrent torrent = FeedTorrent.of(held);
+        // The torrent as received: with media files (0004 section 2) it is not the one the log alone makes.
+        FeedTorrent torrent = store.currentTorrent().orElseGet(() -> FeedTorrent.of(held));
         net.seed(torrent, store.segmentsDir());
         seeding = torrent.infohash();
         heldTorrent = torrent;
@@ -630,9 +631,11 @@ public final class SyncEngine implements AutoCloseable {
             previousItem = heldItem;
           }
           // Only pieces whose hash changed are read and checked; the rest are the held segments.
-          List<byte[]> pieces = new ArrayList<>(torrent.pieceCount());
-          for (int i = 0; i < torrent.pieceCount(); i++) {
-            pieces.add(samePiece(previousTorrent, torrent, i) && previous != null ? null : store.readPiece(torrent, i));
+          // Segment pieces only: media files (0004 section 2) are no feed data.
+          List<byte[]> pieces = new ArrayList<>(torrent.segmentCount());
+          for (int i = 0; i < torrent.segmentCount(); i++) {
+            pieces.add(samePiece(previousTorrent, torrent, i) && previous != null
+                ? null : torrent.segmentBytes(i, store.readPiece(torrent, i)));
           }
           verified = FeedVerifier.verify(feed, pieces, previous, i -> samePiece(previousTorrent, torrent, i));
           config.quota().checkEntries(verified);

@@ -26,10 +26,27 @@ import org.charkha.feed.Segment;
  * same log always has the same infohash.
  *
  * <p>Info dict: {@code d5:filesl(d6:lengthi<n>e4:pathl12:<i>.segee)*e4:name<name>12:piece lengthi65536e6:pieces<20 x n>e}.
+ *
+ * <p>A version 1 reader also accepts media files after the segment files (0004 section 2), path
+ * {@code media/<sha256 hex>}, with every segment file then padded to a full piece: the segments are
+ * still pieces 0 to {@link #segmentCount()} - 1 and no piece mixes segment and media bytes. Media
+ * is recorded, never feed data; this version writes none.
  */
 public final class FeedTorrent {
   /** Metadata of a feed at the segment limit is about 3 MB of piece hashes and file entries. */
   public static final int MAX_INFO_SIZE = 4 * 1024 * 1024;
+
+  /** At most this many media files follow the segment files (0004 section 2). */
+  public static final int MAX_MEDIA_FILES = 4096;
+
+  private static final byte[] MEDIA_DIR = "media".getBytes(StandardCharsets.US_ASCII);
+
+  /** A media file of the torrent: {@code media/<sha256>}, {@code length} bytes, not feed data. */
+  public record MediaFile(String sha256Hex, long length) {
+    public List<String> path() {
+      return List.of("media", sha256Hex);
+    }
+  }
 
   /** Weak keys: compared by identity, gone with their segment. */
   private static final Cache<Segment, byte[]> FULL_PIECE_HASHES = CacheBuilder.newBuilder().weakKeys().build();
@@ -37,15 +54,22 @@ public final class FeedTorrent {
   private final FeedId feed;
   private final byte[] info;
   private final byte[] infohash;
-  private final List<byte[]> pieceHashes;
-  private final List<Integer> fileLengths;
+  private final List<byte[]> pieceHashes; // every piece: the segments', then the media's
+  private final List<Integer> fileLengths; // of the segment files
+  private final List<MediaFile> media;
 
   private FeedTorrent(FeedId feed, byte[] info, byte[] infohash, List<byte[]> pieceHashes, List<Integer> fileLengths) {
+    this(feed, info, infohash, pieceHashes, fileLengths, List.of());
+  }
+
+  private FeedTorrent(FeedId feed, byte[] info, byte[] infohash, List<byte[]> pieceHashes, List<Integer> fileLengths,
+      List<MediaFile> media) {
     this.feed = feed;
     this.info = info;
     this.infohash = infohash;
     this.pieceHashes = List.copyOf(pieceHashes);
     this.fileLengths = List.copyOf(fileLengths);
+    this.media = List.copyOf(media);
   }
 
   public static FeedTorrent of(FeedLog log) {
@@ -108,7 +132,8 @@ public final class FeedTorrent {
 
   /**
    * Parses an info dictionary received for {@code feed} (BEP 9 metadata) and checks that it has
-   * exactly the layout this note defines. The bytes must already match the infohash.
+   * exactly the layout 0004 defines: segment files, then optionally media files. The bytes must
+   * already match the infohash.
    */
   public static FeedTorrent parseInfo(FeedId feed, byte[] info) {
     if (info.length > MAX_INFO_SIZE) {
@@ -117,6 +142,7 @@ public final class FeedTorrent {
     BencodeReader r = new BencodeReader(info);
     r.beginDict();
     List<Integer> lengths = new ArrayList<>();
+    List<MediaFile> media = new ArrayList<>();
     byte[] name = null;
     long pieceLength = -1;
     byte[] pieces = null;
@@ -126,10 +152,7 @@ public final class FeedTorrent {
         case "files" -> {
           r.beginList();
           while (!r.tryEnd()) {
-            if (lengths.size() == Limits.MAX_SEGMENTS) {
-              throw r.error("more than " + Limits.MAX_SEGMENTS + " files");
-            }
-            lengths.add(readFile(r, lengths.size()));
+            readFile(r, lengths, media);
           }
         }
         case "name" -> name = r.readBytes();
@@ -147,19 +170,38 @@ public final class FeedTorrent {
     if (pieceLength != Limits.SEGMENT_SIZE) {
       throw new BencodeException("piece length is " + pieceLength + ", expected " + Limits.SEGMENT_SIZE);
     }
-    if (lengths.isEmpty() || pieces == null || pieces.length != lengths.size() * 20) {
-      throw new BencodeException("torrent must list one 20-byte piece hash per segment file");
+    if (lengths.isEmpty()) {
+      throw new BencodeException("torrent must list at least one segment file");
     }
     for (int i = 0; i < lengths.size() - 1; i++) {
       if (lengths.get(i) != Limits.SEGMENT_SIZE) {
         throw new BencodeException("segment file " + i + " is not the last but is " + lengths.get(i) + " bytes");
       }
     }
-    List<byte[]> hashes = new ArrayList<>(lengths.size());
-    for (int i = 0; i < lengths.size(); i++) {
+    int last = lengths.size() - 1;
+    if (!media.isEmpty() && lengths.get(last) != Limits.SEGMENT_SIZE) {
+      throw new BencodeException("last segment file " + last + " is " + lengths.get(last) + " bytes but media files"
+          + " follow: it must be padded to " + Limits.SEGMENT_SIZE + " so that media starts on a piece boundary");
+    }
+    long mediaPieces = 0;
+    if (!media.isEmpty()) {
+      long mediaBytes = 0;
+      for (MediaFile m : media) {
+        mediaBytes += m.length(); // each at most MAX_MEDIA_LENGTH: no overflow
+      }
+      mediaPieces = (mediaBytes + Limits.SEGMENT_SIZE - 1) / Limits.SEGMENT_SIZE;
+    }
+    if (pieces == null || pieces.length % 20 != 0 || pieces.length / 20 != lengths.size() + mediaPieces) {
+      throw new BencodeException(media.isEmpty()
+          ? "torrent must list one 20-byte piece hash per segment file"
+          : "torrent must list one 20-byte piece hash per segment file and per 65536 bytes of media ("
+              + (lengths.size() + mediaPieces) + " pieces)");
+    }
+    List<byte[]> hashes = new ArrayList<>(pieces.length / 20);
+    for (int i = 0; i < pieces.length / 20; i++) {
       hashes.add(Arrays.copyOfRange(pieces, i * 20, i * 20 + 20));
     }
-    return new FeedTorrent(feed, info.clone(), sha1().digest(info), hashes, lengths);
+    return new FeedTorrent(feed, info.clone(), sha1().digest(info), hashes, lengths, media);
   }
 
   /**
@@ -191,29 +233,99 @@ public final class FeedTorrent {
     return parseInfo(feed, info); // checks the name again, whole
   }
 
-  private static int readFile(BencodeReader r, int index) {
+  /**
+   * Media files are bounded one by one so that their sum cannot overflow; the piece hashes, inside
+   * {@link #MAX_INFO_SIZE}, bound the total far lower.
+   */
+  private static final long MAX_MEDIA_LENGTH = 1L << 40;
+
+  /** Reads file {@code segments + media} of the list: a segment file, or a media file after them. */
+  private static void readFile(BencodeReader r, List<Integer> segments, List<MediaFile> media) {
+    int index = segments.size() + media.size();
     r.beginDict();
     long length = -1;
-    boolean pathOk = false;
+    List<byte[]> path = null;
     String key = null;
     while ((key = r.nextKey(key)) != null) {
       switch (key) {
         case "length" -> length = r.readLong();
-        case "path" -> {
-          r.beginList();
-          byte[] part = r.readBytes();
-          pathOk = Arrays.equals(part, fileName(index).getBytes(StandardCharsets.US_ASCII)) && r.tryEnd();
-          if (!pathOk) {
-            throw r.error("file " + index + " must be named " + fileName(index));
-          }
-        }
+        case "path" -> path = readPath(r, index, segments.size(), media.isEmpty());
         default -> throw r.error("unexpected key '" + key + "' in file " + index);
       }
     }
-    if (length < 1 || length > Limits.SEGMENT_SIZE || !pathOk) {
+    if (path == null) {
+      throw r.error("file " + index + " needs a path and a length");
+    }
+    if (path.size() == 2) {
+      addMedia(r, index, path.get(1), length, media);
+      return;
+    }
+    if (!media.isEmpty()) {
+      throw r.error("file " + index + " is a segment file after media files; segment files come first");
+    }
+    if (segments.size() == Limits.MAX_SEGMENTS) {
+      throw r.error("more than " + Limits.MAX_SEGMENTS + " files of segments");
+    }
+    if (length < 1 || length > Limits.SEGMENT_SIZE) {
       throw r.error("file " + index + " needs a path and a length of 1 to " + Limits.SEGMENT_SIZE);
     }
-    return (int) length;
+    segments.add((int) length);
+  }
+
+  /**
+   * A file's path: {@code [NNNNNNNN.seg]} for segment {@code segment}, or {@code [media, <64 hex>]}
+   * once segment 0 is listed.
+   */
+  private static List<byte[]> readPath(BencodeReader r, int index, int segment, boolean noMediaYet) {
+    r.beginList();
+    List<byte[]> parts = new ArrayList<>(2);
+    while (!r.tryEnd()) {
+      if (parts.size() == 2) {
+        throw r.error("file " + index + " must be named " + fileName(segment) + " or media/<64 hex>: its path is longer");
+      }
+      parts.add(r.readBytes());
+    }
+    boolean segmentName = parts.size() == 1 && noMediaYet
+        && Arrays.equals(parts.get(0), fileName(segment).getBytes(StandardCharsets.US_ASCII));
+    boolean mediaName = parts.size() == 2 && segment > 0 && Arrays.equals(parts.get(0), MEDIA_DIR);
+    if (!segmentName && !mediaName) {
+      if (!noMediaYet && parts.size() == 1 && FeedTorrent.fileIndex(new String(parts.get(0), StandardCharsets.ISO_8859_1)) >= 0) {
+        throw r.error("file " + index + " is a segment file after media files; segment files come first");
+      }
+      throw r.error("file " + index + " must be named " + (noMediaYet ? fileName(segment) : "")
+          + (segment > 0 ? (noMediaYet ? " or " : "") + "media/<64 lowercase hex>" : ""));
+    }
+    return parts;
+  }
+
+  private static void addMedia(BencodeReader r, int index, byte[] name, long length, List<MediaFile> media) {
+    if (!isSha256Hex(name)) {
+      throw r.error("media file " + index + " must be named media/<64 lowercase hex of its SHA-256>");
+    }
+    String hex = new String(name, StandardCharsets.US_ASCII);
+    if (media.size() == MAX_MEDIA_FILES) {
+      throw r.error("more than " + MAX_MEDIA_FILES + " media files");
+    }
+    if (length < 1 || length > MAX_MEDIA_LENGTH) {
+      throw r.error("media file " + hex + " needs a length of 1 to " + MAX_MEDIA_LENGTH + ", not " + length);
+    }
+    if (!media.isEmpty() && hex.compareTo(media.get(media.size() - 1).sha256Hex()) <= 0) {
+      throw r.error("media file " + hex + " is not after " + media.get(media.size() - 1).sha256Hex()
+          + ": media files are sorted by path, each once");
+    }
+    media.add(new MediaFile(hex, length));
+  }
+
+  private static boolean isSha256Hex(byte[] name) {
+    if (name.length != 64) {
+      return false;
+    }
+    for (byte b : name) {
+      if (!(b >= '0' && b <= '9') && !(b >= 'a' && b <= 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The torrent's name, which is also the directory a client puts its files in. */
@@ -268,27 +380,63 @@ public final class FeedTorrent {
     return Hex.encode(infohash);
   }
 
+  /** Pieces of the whole torrent: the segment pieces, then the media pieces (if any). */
   public int pieceCount() {
     return pieceHashes.size();
+  }
+
+  /** Segment files, which are pieces 0 to segmentCount - 1: the only pieces that hold feed data. */
+  public int segmentCount() {
+    return fileLengths.size();
   }
 
   public byte[] pieceHash(int i) {
     return pieceHashes.get(i).clone();
   }
 
-  /** Whether piece {@code i} is also piece {@code i} of {@code other}: the same SHA-1, so the same bytes. */
+  /** Whether segment piece {@code i} is also segment piece {@code i} of {@code other}: the same SHA-1, so the same bytes. */
   public boolean samePiece(FeedTorrent other, int i) {
-    return i < pieceCount() && i < other.pieceCount() && Arrays.equals(pieceHashes.get(i), other.pieceHashes.get(i));
+    return i < segmentCount() && i < other.segmentCount() && Arrays.equals(pieceHashes.get(i), other.pieceHashes.get(i));
   }
 
+  /** Length of segment file {@code i}. */
   public int fileLength(int i) {
     return fileLengths.get(i);
   }
 
+  /** The media files after the segment files, sorted by path; empty for every torrent this version writes. */
+  public List<MediaFile> mediaFiles() {
+    return media;
+  }
+
+  public boolean hasMedia() {
+    return !media.isEmpty();
+  }
+
+  /**
+   * The segment bytes of segment piece {@code i} as read from its file: the piece itself, but for
+   * the last segment of a torrent with media, which is padded to a full piece (0004), without its
+   * zero padding. The verifier (0006) takes that last segment unpadded.
+   */
+  public byte[] segmentBytes(int i, byte[] piece) {
+    if (media.isEmpty() || i != segmentCount() - 1) {
+      return piece;
+    }
+    int end = piece.length;
+    while (end > 0 && piece[end - 1] == 0) {
+      end--;
+    }
+    return Arrays.copyOf(piece, end);
+  }
+
+  /** Bytes of all files, media included: what a version costs a follower that keeps it whole. */
   public long totalLength() {
     long total = 0;
     for (int l : fileLengths) {
       total += l;
+    }
+    for (MediaFile m : media) {
+      total += m.length();
     }
     return total;
   }

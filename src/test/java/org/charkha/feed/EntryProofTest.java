@@ -54,6 +54,18 @@ class EntryProofTest {
   }
 
   @Test
+  void rejectsAnEmptySaltKeyThatTheSignatureDoesNotCover() {
+    // The signed header of an unsalted feed has no salt key: the signature alone would let
+    // "4:salt0:" through, and the proof would re-encode to other bytes.
+    FeedLog log = TestFeeds.posts(ALICE, 3, 10);
+    String wire = new String(log.prove(1).encode(), ISO_8859_1);
+    decode(wire.getBytes(ISO_8859_1));
+    byte[] withEmptySalt = wire.replace("1:vi1ee", "4:salt0:1:vi1ee").getBytes(ISO_8859_1);
+    BencodeException e = assertThrows(BencodeException.class, () -> decode(withEmptySalt));
+    assertTrue(e.getMessage().contains("entry proof has an empty 'salt'"), e.getMessage());
+  }
+
+  @Test
   void everySingleByteChangeOfAProofIsRejected() {
     FeedLog log = TestFeeds.posts(ALICE, 11, 20);
     byte[] wire = log.prove(6).encode();

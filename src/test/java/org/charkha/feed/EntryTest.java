@@ -135,6 +135,34 @@ class EntryTest {
   }
 
   @Test
+  void rejectsAnEntryTypeThatIsEmptyLongOrNotVisibleAscii() {
+    for (String type : List.of("", "p\u00f6st", "po st", "post\n", "\u0000", "x".repeat(33))) {
+      TestFeeds.RawEntry raw = TestFeeds.RawEntry.of(0, new byte[32], T0, type, "d4:text1:ae".getBytes(ISO_8859_1));
+      byte[] piece = TestFeeds.segment(ALICE, ALICE.feed(), 0, 0, List.of(raw));
+      FeedVerificationException e = assertThrows(FeedVerificationException.class,
+          () -> FeedVerifier.verify(ALICE.feed(), List.of(piece)), "type '" + type + "'");
+      assertEquals(FeedVerificationException.Reason.MALFORMED, e.reason(), e.getMessage());
+      assertTrue(e.getMessage().contains("not 1 to 32 bytes of visible ASCII"), e.getMessage());
+    }
+  }
+
+  @Test
+  void acceptsAnyVisibleAsciiTypeUpTo32Bytes() throws Exception {
+    for (String type : List.of("x", "!~", "x".repeat(32), "future-type_2")) {
+      TestFeeds.RawEntry raw = TestFeeds.RawEntry.of(0, new byte[32], T0, type, "d1:qi1ee".getBytes(ISO_8859_1));
+      byte[] piece = TestFeeds.segment(ALICE, ALICE.feed(), 0, 0, List.of(raw));
+      assertEquals(type, FeedVerifier.verify(ALICE.feed(), List.of(piece)).entry(0).wireType());
+    }
+  }
+
+  @Test
+  void everyTypeTheWriterKnowsIsAValidWireType() {
+    for (EntryType t : EntryType.values()) {
+      assertTrue(Entry.isWireType(t.wireName().getBytes(UTF_8)), t.wireName());
+    }
+  }
+
+  @Test
   void redactionDropsTheBodyButKeepsTheHead() {
     Entry e = Entry.create(5, new byte[32], T0, new Content.Post("secret"));
     Entry r = e.redacted();

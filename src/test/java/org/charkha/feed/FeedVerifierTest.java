@@ -159,6 +159,17 @@ class FeedVerifierTest {
     rejected(MALFORMED, List.of(s.replace("1:ni1e", "1:ni2e").getBytes(ISO_8859_1)));
   }
 
+  @Test
+  void rejectsAnEmptySaltKeyThatTheSignatureDoesNotCover() throws Exception {
+    // The signed header of an unsalted feed has no salt key, so inserting "4:salt0:" keeps the
+    // signature valid; only 0003's "present if and only if non-empty" rule can reject it.
+    byte[] one = segment(ALICE, FEED, 0, 0, chain(0, new byte[32], "a"));
+    FeedVerifier.verify(FEED, List.of(one), null);
+    byte[] withEmptySalt = new String(one, ISO_8859_1).replace("1:vi1ee", "4:salt0:1:vi1ee").getBytes(ISO_8859_1);
+    FeedVerificationException e = rejected(MALFORMED, List.of(withEmptySalt));
+    assertTrue(e.getMessage().contains("segment has an empty 'salt'"), e.getMessage());
+  }
+
   // ---- OVERSIZE ----
 
   @Test

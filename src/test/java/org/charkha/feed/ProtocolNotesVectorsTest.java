@@ -69,6 +69,16 @@ class ProtocolNotesVectorsTest {
     hex(v, "torrent.info", torrent.infoDict());
     hex(v, "torrent.infohash", torrent.infohash());
 
+    // 0004 section 2: the same log with one media file, as a future writer would publish it; the
+    // reader (parseInfo) takes it with one segment and one media piece.
+    byte[] mediaInfo = org.charkha.torrent.MediaTorrents.build(log, List.of("Hello, media!".getBytes(UTF_8))).info();
+    FeedTorrent withMedia = FeedTorrent.parseInfo(feed, mediaInfo);
+    if (withMedia.segmentCount() != 1 || withMedia.pieceCount() != 2) {
+      throw new AssertionError("media.info: " + withMedia.segmentCount() + " segments, " + withMedia.pieceCount() + " pieces");
+    }
+    hex(v, "media.info", withMedia.infoDict());
+    hex(v, "media.infohash", withMedia.infohash());
+
     MutableItem item = MutableItem.signInfohash(alice, feed, 1, torrent.infohash());
     hex(v, "item.value", item.value());
     hex(v, "item.signed-buffer", MutableItem.signedBuffer(new byte[0], 1, item.value()));

@@ -18,8 +18,8 @@ class FeedTorrentFuzzTest {
     Expected.onlyThrows(() -> {
       FeedTorrent t = FeedTorrent.parseInfo(FEED, data);
       assertArrayEquals(data, t.infoDict());
-      assertTrue(t.pieceCount() >= 1);
-      for (int i = 0; i < t.pieceCount(); i++) {
+      assertTrue(t.segmentCount() >= 1 && t.pieceCount() >= t.segmentCount());
+      for (int i = 0; i < t.segmentCount(); i++) {
         assertTrue(t.fileLength(i) >= 1 && t.pieceHash(i).length == 20);
       }
     }, BencodeException.class);

@@ -148,6 +148,38 @@ class FeedStoreTest {
     assertEquals(3, store.load().orElseThrow().size());
   }
 
+  /**
+   * A version whose torrent carries media files (0004 section 2) is stored and loaded as its
+   * segments: the last one padded as the torrent has it, no media file stored or named.
+   */
+  @Test
+  void aDownloadedVersionWithMediaFilesIsStoredAndLoadedAsItsSegments() throws Exception {
+    DataDir data = DataDir.open(home);
+    Identity id = data.initialize();
+    FeedStore store = data.feed(id.feed());
+    FeedLog log = FeedLog.empty(id.feed());
+    long t = 1;
+    while (log.segments().size() < 2) {
+      log.append(id, new Content.Post("x".repeat(3000)), t++);
+    }
+    org.charkha.torrent.MediaTorrents.Built built = org.charkha.torrent.MediaTorrents.build(log,
+        List.of("a photo".getBytes(StandardCharsets.US_ASCII)));
+    FeedTorrent withMedia = FeedTorrent.parseInfo(id.feed(), built.info());
+    store.beginDownload(1, withMedia);
+    for (int i = 0; i < withMedia.segmentCount(); i++) {
+      Files.write(store.segmentFile(withMedia, i), built.segmentPieces().get(i)); // as bt writes a piece
+    }
+    store.commit(1, null);
+    store.prune();
+    store.sweep();
+
+    assertEquals(log.entries(), store.load().orElseThrow().entries());
+    assertEquals(withMedia.infohashHex(), store.currentTorrent().orElseThrow().infohashHex(), "the torrent as received");
+    try (Stream<Path> files = Files.list(store.segmentsDir())) {
+      assertEquals(2, files.count(), "the segment files, nothing for the media");
+    }
+  }
+
   @Test
   void aStoreOfTheOldLayoutIsReadAndMovedToSharedSegmentFiles() throws Exception {
     DataDir data = DataDir.open(home);

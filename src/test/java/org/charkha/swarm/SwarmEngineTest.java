@@ -113,7 +113,7 @@ class SwarmEngineTest {
   }
 
   static void assertSameFiles(Path expected, Path actual, FeedTorrent t) throws IOException {
-    for (int i = 0; i < t.pieceCount(); i++) {
+    for (int i = 0; i < t.segmentCount(); i++) {
       assertArrayEquals(Files.readAllBytes(segmentFile(expected, t, i)), Files.readAllBytes(segmentFile(actual, t, i)),
           "piece " + i);
     }
@@ -164,6 +164,34 @@ class SwarmEngineTest {
     h1.stop();
     assertFalse(h1.isRunning());
     assertTrue(follower.handle(t1.infohash()).isEmpty());
+  }
+
+  /**
+   * 0004 section 2: a torrent whose segment files are followed by media files is fetched as its
+   * segments; the media pieces are neither requested nor awaited, and no media file is written.
+   */
+  @Test
+  void followerFetchesTheSegmentsOfAVersionWithMediaFilesAndSkipsTheMedia() throws Exception {
+    org.charkha.feed.FeedLog log = org.charkha.feed.TestFeeds.withSegments(org.charkha.feed.TestFeeds.alice(), 2);
+    org.charkha.torrent.MediaTorrents.Built built = org.charkha.torrent.MediaTorrents.build(log,
+        List.of(randomBytes(Limits.SEGMENT_SIZE + 100), randomBytes(10)));
+    FeedTorrent t = FeedTorrent.parseInfo(log.feed(), built.info());
+    Path authorRoot = tmp.resolve("author-media");
+    write(authorRoot, t, built.segmentPieces()); // the author, too, holds only the segments here
+    author.seed(t, authorRoot).completion().get(10, TimeUnit.SECONDS);
+
+    Path followerRoot = tmp.resolve("follower-media");
+    TorrentHandle h = follower.fetch(log.feed(), t.infohash(), followerRoot, authorAddress(), Duration.ofSeconds(30));
+    FeedTorrent got = h.completion().get(30, TimeUnit.SECONDS);
+    assertArrayEquals(t.infohash(), got.infohash());
+    assertEquals(2, got.mediaFiles().size());
+    assertSameFiles(authorRoot, followerRoot, t);
+    assertEquals(t.segmentCount(), piecesDownloaded(h, t.segmentCount()), "only the segment pieces travel");
+    assertTrue(h.progress().complete(), h.progress().toString());
+    try (var files = Files.walk(followerRoot)) {
+      assertEquals(t.segmentCount(), files.filter(Files::isRegularFile).count(), "no media file is written");
+    }
+    h.stop();
   }
 
   @Test

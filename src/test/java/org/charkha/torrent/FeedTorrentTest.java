@@ -205,6 +205,109 @@ class FeedTorrentTest {
     assertRejected(sb.toString(), "more than " + Limits.MAX_SEGMENTS + " files");
   }
 
+  // ---- media files after the segment files (0004 section 2): read, never written ----
+
+  private static final byte[] PHOTO = TestFeeds.text("photo ", 70_000).getBytes(ISO_8859_1);
+  private static final byte[] CLIP = TestFeeds.text("clip ", 10).getBytes(ISO_8859_1);
+
+  private static String mediaInfo() {
+    return new String(MediaTorrents.build(log, List.of(PHOTO, CLIP)).info(), ISO_8859_1);
+  }
+
+  private static String hexOf(byte[] media) {
+    return Hex.encode(org.charkha.feed.Sha256.hash(media));
+  }
+
+  @Test
+  void aVersion1ReaderAcceptsMediaFilesAfterThePaddedSegments() throws Exception {
+    byte[] bytes = MediaTorrents.build(log, List.of(PHOTO, CLIP)).info();
+    FeedTorrent t = FeedTorrent.parseInfo(FEED, bytes);
+    assertEquals(log.segments().size(), t.segmentCount());
+    assertEquals(log.segments().size() + 2, t.pieceCount(), "70010 media bytes are two pieces");
+    assertArrayEquals(sha1(bytes), t.infohash(), "the infohash is over the bytes received");
+    assertArrayEquals(bytes, t.infoDict());
+    List<String> names = List.of(hexOf(PHOTO), hexOf(CLIP)).stream().sorted().toList();
+    assertEquals(names, t.mediaFiles().stream().map(FeedTorrent.MediaFile::sha256Hex).toList());
+    assertEquals(List.of("media", names.get(0)), t.mediaFiles().get(0).path());
+    assertEquals(Limits.SEGMENT_SIZE * (long) t.segmentCount() + PHOTO.length + CLIP.length, t.totalLength());
+    assertTrue(t.hasMedia());
+    assertFalse(torrent.hasMedia());
+    // Segment pieces stay segments: the same hashes as the log's pieces, padded.
+    for (int i = 0; i < t.segmentCount(); i++) {
+      assertArrayEquals(sha1(java.util.Arrays.copyOf(log.pieces().get(i), Limits.SEGMENT_SIZE)), t.pieceHash(i));
+    }
+    assertTrue(t.samePiece(torrent, 0), "a sealed segment is the same piece with or without media");
+    assertFalse(t.samePiece(torrent, t.segmentCount()), "a media piece is no segment piece");
+    assertEquals(t.infohashHex(), FeedTorrent.parseInfo(bytes).infohashHex(), "found by its name as well");
+  }
+
+  @Test
+  void theLastSegmentOfAMediaTorrentIsVerifiedWithoutItsPadding() {
+    MediaTorrents.Built built = MediaTorrents.build(log, List.of(CLIP));
+    FeedTorrent t = FeedTorrent.parseInfo(FEED, built.info());
+    int last = t.segmentCount() - 1;
+    assertArrayEquals(log.pieces().get(last), t.segmentBytes(last, built.segmentPieces().get(last)));
+    assertArrayEquals(built.segmentPieces().get(0), t.segmentBytes(0, built.segmentPieces().get(0)));
+  }
+
+  @Test
+  void rejectsMalformedMediaFiles() {
+    String good = mediaInfo();
+    String clip = hexOf(CLIP);
+    String photo = hexOf(PHOTO);
+    String first = clip.compareTo(photo) < 0 ? clip : photo;
+    String second = first.equals(clip) ? photo : clip;
+    assertRejected(good.replace("64:" + first, "64:" + first.toUpperCase()), "must be named media/<64 lowercase hex");
+    assertRejected(good.replace("5:media64:" + first, "5:media63:" + first.substring(1)), "must be named media/<64 lowercase hex");
+    assertRejected(good.replace("5:media64:" + first, "5:medio64:" + first), "must be named 00000003.seg or media/<64 lowercase hex>");
+    assertRejected(good.replace("5:media64:" + first, "5:media64:" + first + "1:x"), "its path is longer");
+    // swap the two names: the list is no longer sorted
+    String swapped = good.replace(first, "#").replace(second, first).replace("#", second);
+    assertRejected(swapped, "is not after " + second + ": media files are sorted by path, each once");
+    assertRejected(good.replace(second, first), "is not after " + first);
+    int clipLength = good.indexOf("6:lengthi" + CLIP.length + "e4:pathl5:media");
+    assertRejected(good.substring(0, clipLength) + "6:lengthi0e" + good.substring(clipLength + ("6:lengthi" + CLIP.length + "e").length()),
+        "needs a length of 1 to");
+  }
+
+  @Test
+  void rejectsMediaBeforeOrBetweenSegmentsAndAnUnpaddedLastSegment() {
+    // log's last segment is shorter than a piece; with media after it, it must be padded.
+    int last = torrent.fileLength(torrent.segmentCount() - 1);
+    String withUnpaddedLast = mediaInfo().replace(
+        "6:lengthi65536e4:pathl12:" + FeedTorrent.fileName(torrent.segmentCount() - 1),
+        "6:lengthi" + last + "e4:pathl12:" + FeedTorrent.fileName(torrent.segmentCount() - 1));
+    assertRejected(withUnpaddedLast, "last segment file " + (torrent.segmentCount() - 1) + " is " + last
+        + " bytes but media files follow: it must be padded to 65536");
+    String media = "d6:lengthi" + CLIP.length + "e4:pathl5:media64:" + hexOf(CLIP) + "ee";
+    String segmentAfter = info.replace("e4:name", media + "d6:lengthi5e4:pathl12:" + FeedTorrent.fileName(3) + "eee4:name");
+    assertRejected(segmentAfter, "file " + (torrent.segmentCount() + 1) + " is a segment file after media files");
+    String mediaFirst = info.replace("5:filesl", "5:filesl" + media);
+    assertRejected(mediaFirst, "file 0 must be named 00000000.seg");
+  }
+
+  @Test
+  void rejectsMoreMediaFilesThanAllowed() {
+    FeedLog one = TestFeeds.posts(ALICE, 1, 5);
+    StringBuilder sb = new StringBuilder("d5:filesld6:lengthi65536e4:pathl12:00000000.segee");
+    for (int i = 0; i <= FeedTorrent.MAX_MEDIA_FILES; i++) {
+      sb.append("d6:lengthi1e4:pathl5:media64:").append(String.format("%064x", i)).append("ee");
+    }
+    sb.append("e4:name").append(FeedTorrent.name(one.feed()).length()).append(':').append(FeedTorrent.name(one.feed()))
+        .append("12:piece lengthi65536e6:pieces0:e");
+    assertRejected(sb.toString(), "more than " + FeedTorrent.MAX_MEDIA_FILES + " media files");
+  }
+
+  @Test
+  void rejectsPieceHashesThatDoNotCoverTheMedia() {
+    String good = mediaInfo();
+    int n = torrent.segmentCount() + 2;
+    String pieces = "6:pieces" + (20 * n) + ":";
+    int at = good.indexOf(pieces);
+    String fewer = good.substring(0, at) + "6:pieces" + (20 * (n - 1)) + ":" + good.substring(at + pieces.length() + 20);
+    assertRejected(fewer, "one 20-byte piece hash per segment file and per 65536 bytes of media (" + n + " pieces)");
+  }
+
   @Test
   void refusesToPublishAnEmptyFeed() {
     assertThrows(IllegalArgumentException.class, () -> FeedTorrent.of(FeedLog.empty(FEED)));
