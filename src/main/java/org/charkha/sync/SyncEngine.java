@@ -363,7 +363,9 @@ public final class SyncEngine implements AutoCloseable {
       t.resolving.decrementAndGet();
       return CompletableFuture.completedFuture(null);
     }
-    long above = t.knownSeq();
+    // 0009 §1: ask for items above the one held, not the highest seen. A version whose download
+    // failed must come back on later polls, or a follower stays behind until the author's next post.
+    long above = t.heldSeq();
     return net.resolve(t.feed, above).whenComplete((item, err) -> {
       t.resolving.decrementAndGet();
       if (err != null) {
@@ -461,6 +463,8 @@ public final class SyncEngine implements AutoCloseable {
     byte[] seeding;
     FeedTorrent heldTorrent;
     int retries;
+    /** The seq that {@link #retries} counts for: each new version gets its own retries. */
+    long retriesOf = -1;
     String state = "resolving";
     String rejected;
     boolean equivocation;
@@ -513,6 +517,11 @@ public final class SyncEngine implements AutoCloseable {
 
     synchronized long knownSeq() {
       return known == null ? -1 : known.seq();
+    }
+
+    long heldSeq() {
+      MutableItem h = heldItem;
+      return h == null ? -1 : h.seq();
     }
 
     synchronized void offer(MutableItem item, Collection<InetSocketAddress> from) {
@@ -725,6 +734,10 @@ public final class SyncEngine implements AutoCloseable {
       if (next != null && (heldItem == null || next.seq() > heldItem.seq())) {
         startFetch(next, pendingPeers);
         return;
+      }
+      if (item.seq() != retriesOf) {
+        retriesOf = item.seq();
+        retries = 0;
       }
       if (failure != null && failure.startsWith("download") && retries < MAX_RETRIES) {
         // Nobody served it in time: try again soon rather than at the next poll. A version that
