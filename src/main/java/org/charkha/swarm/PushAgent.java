@@ -40,6 +40,7 @@ public final class PushAgent {
   private final Map<FeedId, Map<FeedId, MutableItem>> mentions = new ConcurrentHashMap<>();
   private final Map<ConnectionKey, Map<FeedId, Long>> sentMentions = new ConcurrentHashMap<>();
   private volatile Receiver receiver = (item, from, via) -> { };
+  private volatile InvalidReceiver invalidReceiver = (feed, from, reason) -> { };
   private volatile DispatchSignal dispatch = new DispatchSignal(); // bt's runtime injects its own
   private volatile boolean enabled = true;
 
@@ -69,6 +70,15 @@ public final class PushAgent {
 
   public void onItem(Receiver receiver) {
     this.receiver = receiver;
+  }
+
+  /** Told of a push message whose item claims a feed and does not verify. */
+  public interface InvalidReceiver {
+    void onInvalid(FeedId feed, InetSocketAddress from, String reason);
+  }
+
+  public void onInvalidItem(InvalidReceiver receiver) {
+    this.invalidReceiver = receiver;
   }
 
   /**
@@ -138,6 +148,10 @@ public final class PushAgent {
     MutableItem item;
     try {
       item = ItemMessage.decode(push.payload());
+    } catch (ItemMessage.Unverified e) {
+      log.debug("push message from {} does not verify: {}", from, e.getMessage());
+      invalidReceiver.onInvalid(e.feed(), from, e.getMessage());
+      return;
     } catch (IllegalArgumentException e) {
       log.debug("invalid push message from {}: {}", from, e.getMessage());
       return;

@@ -282,9 +282,30 @@ public final class SyncEngine implements AutoCloseable {
     return Set.copyOf(tracked.keySet());
   }
 
-  /** An item learned from a push message or anywhere else; ignored unless it is newer and verifies. */
+  /**
+   * An item learned from a push message (from its sender) or from the DHT ({@code from} empty);
+   * ignored unless it is newer and verifies. An older item of a followed feed is counted in its
+   * status as ignored.
+   */
   public void offer(MutableItem item, Collection<InetSocketAddress> from) {
     offer(item, from, item.feed());
+  }
+
+  /**
+   * Counts, in a followed feed's status, an item that claimed to be of {@code feed} and did not
+   * verify (the network layer drops it before it becomes a {@link MutableItem}).
+   *
+   * @param from {@code "DHT"} or {@code "push from <address>"}
+   */
+  public void ignoreInvalid(FeedId feed, String from, String reason) {
+    Tracked t = tracked.get(feed);
+    if (t != null) {
+      t.ignoreInvalid(from, reason);
+    }
+  }
+
+  private static String source(Collection<InetSocketAddress> from) {
+    return from.isEmpty() ? "DHT" : "push from " + from.iterator().next();
   }
 
   /**
@@ -296,7 +317,7 @@ public final class SyncEngine implements AutoCloseable {
   public void offer(MutableItem item, Collection<InetSocketAddress> from, FeedId via) {
     Tracked t = tracked.get(item.feed());
     if (t != null) {
-      t.offer(item, from);
+      t.offer(item, from, source(from));
       return;
     }
     if (via != null && via.equals(own.feed()) && !item.feed().equals(own.feed())) {
@@ -371,7 +392,7 @@ public final class SyncEngine implements AutoCloseable {
       if (err != null) {
         log.debug("DHT get for {} failed: {}", t.feed.shortName(), err.toString());
       } else {
-        item.ifPresent(i -> t.offer(i, List.of()));
+        item.ifPresent(i -> t.offer(i, List.of(), "DHT"));
       }
     });
   }
@@ -469,6 +490,7 @@ public final class SyncEngine implements AutoCloseable {
     String rejected;
     boolean equivocation;
     long lastUpdate;
+    IgnoredItems ignored = IgnoredItems.NONE;
     /**
      * Values ({@code {ih}}, hex) of items whose version failed verification or the quota
      * (bounded). A thief's or a forked device's item stays in the DHT and is offered again on
@@ -524,7 +546,13 @@ public final class SyncEngine implements AutoCloseable {
       return h == null ? -1 : h.seq();
     }
 
-    synchronized void offer(MutableItem item, Collection<InetSocketAddress> from) {
+    /** As {@link #offer(MutableItem, Collection, String)}, for the engine's own retries: nothing to count. */
+    void offer(MutableItem item, Collection<InetSocketAddress> from) {
+      offer(item, from, null);
+    }
+
+    /** @param source where it came from, for the ignored count; null for the engine's own retries */
+    synchronized void offer(MutableItem item, Collection<InetSocketAddress> from, String source) {
       for (InetSocketAddress a : from) {
         if (peers.size() >= 16) {
           peers.remove(peers.iterator().next());
@@ -532,8 +560,12 @@ public final class SyncEngine implements AutoCloseable {
         peers.add(a);
       }
       if (heldItem != null && item.seq() <= heldItem.seq()) {
-        if (item.seq() < heldItem.seq()) {
-          log.debug("feed {}: ignoring older item seq {} (hold {})", feed.shortName(), item.seq(), heldItem.seq());
+        // The held item coming back (a DHT copy, a peer's push of what we hold) is normal.
+        boolean same = item.seq() == heldItem.seq() && Arrays.equals(item.value(), heldItem.value());
+        if (!same && source != null) {
+          String reason = "seq " + item.seq() + " is not newer than the held seq " + heldItem.seq();
+          log.debug("feed {}: ignoring item from {}: {}", feed.shortName(), source, reason);
+          ignored = ignored.withNotNewer(reason, source, System.currentTimeMillis());
         }
         return;
       }
@@ -769,10 +801,15 @@ public final class SyncEngine implements AutoCloseable {
       }
     }
 
+    synchronized void ignoreInvalid(String from, String reason) {
+      log.debug("feed {}: ignoring item from {}: {}", feed.shortName(), from, reason);
+      ignored = ignored.withBadSignature(reason, from, System.currentTimeMillis());
+    }
+
     synchronized FeedStatus status() {
       double progress = transfer != null ? transfer.progress() : held != null ? 1.0 : 0.0;
       return new FeedStatus(feed, knownSeq(), heldItem == null ? -1 : heldItem.seq(),
-          held == null ? 0 : held.size(), progress, state, rejected, equivocation, lastUpdate);
+          held == null ? 0 : held.size(), progress, state, rejected, equivocation, lastUpdate, ignored);
     }
 
     synchronized void stop() {
