@@ -51,7 +51,10 @@ public final class SyncEngine implements AutoCloseable {
     void onVerified(FeedId feed, List<Entry> changedEntries, FeedLog log);
   }
 
-  /** Told when a feed has a new signed item, so it can be pushed to that feed's peers. */
+  /**
+   * Told when a feed has a new signed item, and of each held feed's item when it is loaded at
+   * start, so it can be pushed to that feed's peers.
+   */
   public interface ItemListener {
     void onNewItem(MutableItem item);
   }
@@ -351,20 +354,6 @@ public final class SyncEngine implements AutoCloseable {
     return Optional.ofNullable(ownItem);
   }
 
-  /** Items of every held feed, for the push extension's first exchange with a peer. */
-  public List<MutableItem> heldItems() {
-    List<MutableItem> items = new ArrayList<>();
-    if (ownItem != null) {
-      items.add(ownItem);
-    }
-    for (Tracked t : tracked.values()) {
-      if (t.heldItem != null) {
-        items.add(t.heldItem);
-      }
-    }
-    return items;
-  }
-
   /** Polls every followed feed now (tests, and the "refresh" action). */
   public void pollAll() {
     for (Tracked t : tracked.values()) {
@@ -520,14 +509,21 @@ public final class SyncEngine implements AutoCloseable {
         heldTorrent = torrent;
         state = "current";
         // A crash between storing a version and indexing it must not leave the index behind:
-        // hand the whole held log to the listeners once (ingest is idempotent).
+        // hand the whole held log to the listeners once (ingest is idempotent). The item goes to
+        // the item listeners too: 0009 §3, a node pushes the newest item it holds, also after a restart.
         FeedLog loaded = held;
+        MutableItem loadedItem = heldItem;
         scheduler.execute(() -> {
           for (Listener l : listeners) {
             try {
               l.onVerified(feed, loaded.entries(), loaded);
             } catch (RuntimeException e) {
               log.error("listener failed for feed {}", feed.shortName(), e);
+            }
+          }
+          if (loadedItem != null) {
+            for (ItemListener l : itemListeners) {
+              l.onNewItem(loadedItem);
             }
           }
         });
