@@ -77,6 +77,7 @@ public final class Node implements AutoCloseable {
       }
       node.app.changed();
     });
+    sync.addDropListener(index::clearFeed);
     if (network instanceof SwarmNetwork swarm) {
       // Push: new items go out on the feed's connections; received ones are offered to sync.
       sync.addItemListener(swarm.push()::publish);

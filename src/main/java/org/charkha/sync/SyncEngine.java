@@ -64,6 +64,14 @@ public final class SyncEngine implements AutoCloseable {
     void onMention(FeedId target, MutableItem ownItem);
   }
 
+  /**
+   * Told when a feed's stored copy was deleted (an unfollow, or one made while no node ran), so
+   * that what was derived from it (the index) can go too.
+   */
+  public interface DropListener {
+    void onDropped(FeedId feed);
+  }
+
   /** Downloads that found no peer are retried this many times, with growing delays, before the next poll. */
   private static final int MAX_RETRIES = 4;
   /** Longest wait for bt to serve a new own version (its check of unchanged files takes ms). */
@@ -115,6 +123,7 @@ public final class SyncEngine implements AutoCloseable {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final List<ItemListener> itemListeners = new CopyOnWriteArrayList<>();
   private final List<MentionListener> mentionListeners = new CopyOnWriteArrayList<>();
+  private final List<DropListener> dropListeners = new CopyOnWriteArrayList<>();
   private final Map<FeedId, Tracked> replySources = new ConcurrentHashMap<>();
   private long ownPublishedSize = -1;
   private final Map<FeedId, Tracked> tracked = new ConcurrentHashMap<>();
@@ -149,9 +158,20 @@ public final class SyncEngine implements AutoCloseable {
     mentionListeners.add(l);
   }
 
-  /** Publishes the own feed and starts following every feed the own log follows. */
+  public void addDropListener(DropListener l) {
+    dropListeners.add(l);
+  }
+
+  /**
+   * Publishes the own feed, deletes stored feeds it no longer needs (unfollowed while no node ran:
+   * see {@link StoredFeeds}), and starts following every feed the own log follows.
+   */
   public void start() throws IOException {
     publishOwn();
+    for (FeedId f : StoredFeeds.unneeded(data, own.log())) {
+      log.info("{} is no longer followed: deleting its stored copy", f.shortName());
+      drop(f);
+    }
     for (FeedId f : Follows.of(own.log())) {
       follow(f, false);
     }
@@ -278,7 +298,18 @@ public final class SyncEngine implements AutoCloseable {
     if (t != null) {
       t.stop();
     }
+    drop(feed);
+  }
+
+  private void drop(FeedId feed) throws IOException {
     data.feed(feed).deleteAll();
+    for (DropListener l : dropListeners) {
+      try {
+        l.onDropped(feed);
+      } catch (RuntimeException e) {
+        log.error("drop listener failed for feed {}", feed.shortName(), e);
+      }
+    }
   }
 
   public Set<FeedId> followed() {

@@ -53,4 +53,44 @@ class SyncEngineRestartTest {
     assertEquals(List.of(held), alices, "the held item goes to the push once, without waiting for a change");
     assertTrue(pushed.stream().anyMatch(i -> i.feed().equals(own.feed())), "and the own item, as before");
   }
+
+  @Test
+  void aFeedUnfollowedWhileNoNodeRanIsDroppedAtStartButFollowsAndReplySourcesStay() throws Exception {
+    DataDir data = DataDir.open(tmp.resolve("node"));
+    data.initialize();
+    OwnFeed own = OwnFeed.open(data);
+    own.append(new Content.Post("my post"));
+    Identity followed = Identity.generate();
+    Identity unfollowed = Identity.generate();
+    Identity commenter = Identity.generate();
+    store(data, followed, new Content.Post("still followed"));
+    store(data, unfollowed, new Content.Post("unfollowed while the node was off"));
+    store(data, commenter, new Content.Comment(org.charkha.feed.EntryRef.of(own.feed(), 0), "a reply to my post"));
+    own.append(new Content.Follow(followed.feed()));
+    own.append(new Content.Follow(unfollowed.feed()));
+    own.append(new Content.Unfollow(unfollowed.feed())); // `charkha unfollow` with no node running
+
+    SyncEngine sync = new SyncEngine(data, own, new FakeFeedNetwork(),
+        new SyncEngine.Config(Duration.ofHours(1), Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofMillis(100)));
+    List<org.charkha.feed.FeedId> dropped = new CopyOnWriteArrayList<>();
+    sync.addDropListener(dropped::add);
+    try {
+      sync.start();
+    } finally {
+      sync.close();
+    }
+    assertEquals(List.of(unfollowed.feed()), dropped, "the node is told, to clear it from the index");
+    assertTrue(data.feed(unfollowed.feed()).load().isEmpty(), "its stored copy is gone");
+    assertTrue(data.feed(followed.feed()).load().isPresent(), "a followed feed stays");
+    assertTrue(data.feed(commenter.feed()).load().isPresent(), "a reply source stays: its replies are carried");
+    assertEquals(java.util.Set.of(followed.feed()), sync.followed());
+  }
+
+  private static void store(DataDir data, Identity author, Content content) throws Exception {
+    FeedLog log = FeedLog.empty(author.feed());
+    log.appendAll(author, List.of(content), List.of(1_700_000_000_000L));
+    FeedStore store = data.feed(author.feed());
+    store.writeVersion(1, log);
+    store.writeItem(MutableItem.signInfohash(author, author.feed(), 1, FeedTorrent.of(log).infohash()));
+  }
 }
