@@ -44,8 +44,15 @@ public final class PushAgent {
   private volatile DispatchSignal dispatch = new DispatchSignal(); // bt's runtime injects its own
   private volatile boolean enabled = true;
 
-  /** The Guice module that puts this agent and the {@code charkha_item} message into a bt runtime. */
+  /**
+   * The Guice module that puts this agent and the {@code charkha_item} message into a bt runtime.
+   * A disabled agent puts in nothing, so the runtime's extended handshake does not advertise a
+   * message it would never send or act on: call {@link #setEnabled} first.
+   */
   public com.google.inject.Module module() {
+    if (!enabled) {
+      return binder -> { };
+    }
     return binder -> {
       bt.module.ProtocolModule.extend(binder).addExtendedMessageHandler(ItemMessage.EXTENSION_NAME, new ItemPushHandler());
       bt.module.ServiceModule.extend(binder).addMessagingAgent(this);
@@ -212,6 +219,11 @@ public final class PushAgent {
     listenPorts.remove(key);
     received.remove(key);
     capable.remove(key);
+  }
+
+  /** Connections whose peer advertised {@code charkha_item}. */
+  int capableConnections() {
+    return capable.size();
   }
 
   List<FeedId> mappedFeeds() {
