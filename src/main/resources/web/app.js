@@ -528,7 +528,10 @@
           h('td', { 'data-label': 'Problems' },
             f.equivocation ? h('strong', { class: 'bad' }, '⚠ equivocation') : null,
             f.rejected ? h('div', { class: 'bad' }, 'rejected: ', f.rejected) : null,
-            !f.equivocation && !f.rejected ? h('span', { class: 'muted' }, 'none') : null)));
+            f.ignored ? h('div', { class: 'muted', title: 'last from ' + f.ignored.lastFrom + ' at '
+                + new Date(f.ignored.lastAtMillis).toLocaleString() + ': ' + f.ignored.lastReason },
+              'ignored: ' + f.ignored.badSignature + ' bad signature, ' + f.ignored.notNewer + ' not newer') : null,
+            !f.equivocation && !f.rejected && !f.ignored ? h('span', { class: 'muted' }, 'none') : null)));
         fill(box,
           h('div', { class: 'stats' },
             h('div', { class: 'stat' }, h('strong', {}, String(s.dhtNodes)), h('span', {}, 'DHT nodes')),

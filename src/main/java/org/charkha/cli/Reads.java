@@ -223,10 +223,11 @@ final class Reads {
       AppService.StatusView s = (AppService.StatusView) result;
       out.println("DHT nodes " + s.dhtNodes() + ", peers " + s.peers() + ", following " + s.feeds().size());
       for (AppService.FeedStatus f : s.feeds()) {
-        out.printf("%s %-16s %-11s held %d / known %d (lag %d) %3.0f%%%s%s%n", f.feed().substring(0, 8),
+        out.printf("%s %-16s %-11s held %d / known %d (lag %d) %3.0f%%%s%s%s%n", f.feed().substring(0, 8),
             f.name().isEmpty() ? "" : f.name(), f.state(), f.heldSeq(), f.knownSeq(), f.lag(), f.progress() * 100,
             f.equivocation() ? "  WARNING: this feed signed two different histories" : "",
-            f.rejected() == null ? "" : "  rejected: " + f.rejected());
+            f.rejected() == null ? "" : "  rejected: " + f.rejected(),
+            f.ignored() == null ? "" : "  ignored: " + f.ignored().summary());
       }
     }
   }

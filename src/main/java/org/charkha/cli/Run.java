@@ -35,6 +35,11 @@ final class Run extends Cli.Base {
       + " background lookups are paced at 4 per second, so with many feeds each waits its turn.")
   int pollSeconds = 60;
 
+  /** Hidden: tests and private swarms shorten it; BEP 44 nodes keep an item about two hours. */
+  @Option(names = "--republish", paramLabel = "SECONDS", hidden = true,
+      description = "How often to re-put the own item and each followed feed's item in the DHT (default: ${DEFAULT-VALUE}).")
+  int republishSeconds = 3600;
+
   @Option(names = "--no-push", description = "Do not send or act on push messages; rely on DHT polling alone.")
   boolean noPush;
 
@@ -49,6 +54,9 @@ final class Run extends Cli.Base {
     if (pollSeconds < 1) {
       throw new IllegalArgumentException("--poll must be at least 1 second");
     }
+    if (republishSeconds < 1) {
+      throw new IllegalArgumentException("--republish must be at least 1 second, got " + republishSeconds);
+    }
     DataDir data = data();
     SwarmConfig.Builder swarm = SwarmConfig.builder(port, data.home().resolve("swarm"))
         .publicBootstrap(!noPublicBootstrap)
@@ -60,7 +68,7 @@ final class Run extends Cli.Base {
       swarm.bootstrapNode(b);
     }
     SyncEngine.Config syncConfig = new SyncEngine.Config(Duration.ofSeconds(pollSeconds),
-        Duration.ofMinutes(60), Duration.ofMinutes(10), Duration.ofSeconds(30));
+        Duration.ofSeconds(republishSeconds), Duration.ofMinutes(10), Duration.ofSeconds(30));
     SwarmNetwork network = SwarmNetwork.start(swarm.build(), !noPush, syncConfig.downloadTimeout());
     Node node;
     try {

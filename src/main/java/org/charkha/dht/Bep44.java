@@ -26,9 +26,29 @@ public final class Bep44 {
   private static final Logger LOG = LoggerFactory.getLogger(Bep44.class);
 
   private final DHT dht;
+  private volatile Dropped dropped = new Dropped() {
+    @Override
+    public void invalid(FeedId feed, String reason) {}
+
+    @Override
+    public void notNewer(MutableItem item) {}
+  };
+
+  /** Told of the values a get received for a feed and does not return, so they can be shown in status. */
+  public interface Dropped {
+    /** A value under the feed's key whose signature (or value) does not verify. */
+    void invalid(FeedId feed, String reason);
+
+    /** A verified item whose seq is not above the one asked for. */
+    void notNewer(MutableItem item);
+  }
 
   public Bep44(DHT dht) {
     this.dht = dht;
+  }
+
+  public void onDropped(Dropped dropped) {
+    this.dropped = dropped;
   }
 
   /**
@@ -46,7 +66,7 @@ public final class Bep44 {
     AtomicReference<MutableItem> best = new AtomicReference<>();
     Key target = new Key(MutableItem.target(feed));
     // our own node may be one of the storing nodes; the lookup never asks itself
-    dht.getStorage().get(target).ifPresent(item -> offer(feed, seqAbove, item, best));
+    dht.getStorage().get(target).ifPresent(item -> offer(feed, seqAbove, item, best, dropped));
 
     GetLookupTask task = new GetLookupTask(target, srv, dht.getNode());
     // BEP 44: the salt is not in responses but is part of target and signature; mldht needs it
@@ -54,28 +74,35 @@ public final class Bep44 {
     if (seqAbove >= 0) {
       task.setSequence(seqAbove);
     }
-    task.setValueConsumer(item -> offer(feed, seqAbove, item, best));
+    task.setValueConsumer(item -> offer(feed, seqAbove, item, best, dropped));
     CompletableFuture<Optional<MutableItem>> result = new CompletableFuture<>();
     task.addListener(t -> result.complete(Optional.ofNullable(best.get())));
     dht.getTaskManager().addTask(task);
     return result;
   }
 
-  private static void offer(FeedId feed, long seqAbove, StorageItem item, AtomicReference<MutableItem> best) {
-    if (!item.mutable() || item.seq() <= seqAbove) {
+  private static void offer(FeedId feed, long seqAbove, StorageItem item, AtomicReference<MutableItem> best,
+      Dropped dropped) {
+    if (!item.mutable()) {
       return;
     }
     byte[] pk = bytes(item.pubKey().orElseThrow());
     if (!Arrays.equals(pk, feed.publicKey())) {
       return;
     }
+    MutableItem m;
     try {
-      MutableItem m = MutableItem.verified(feed, item.seq(), bytes(item.getRawValue()),
-          bytes(item.sig().orElseThrow()));
-      best.accumulateAndGet(m, (cur, neu) -> neu.isNewerThan(cur) ? neu : cur);
+      m = MutableItem.verified(feed, item.seq(), bytes(item.getRawValue()), bytes(item.sig().orElseThrow()));
     } catch (IllegalArgumentException e) {
       LOG.debug("dropped BEP 44 value for {}: {}", feed.shortName(), e.getMessage());
+      dropped.invalid(feed, e.getMessage());
+      return;
     }
+    if (m.seq() <= seqAbove) {
+      dropped.notNewer(m);
+      return;
+    }
+    best.accumulateAndGet(m, (cur, neu) -> neu.isNewerThan(cur) ? neu : cur);
   }
 
   /**

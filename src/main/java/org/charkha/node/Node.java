@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.charkha.dht.MutableItem;
 import org.charkha.feed.Entry;
 import org.charkha.feed.EntryType;
 import org.charkha.feed.FeedId;
@@ -76,11 +77,25 @@ public final class Node implements AutoCloseable {
       }
       node.app.changed();
     });
+    sync.addDropListener(index::clearFeed);
     if (network instanceof SwarmNetwork swarm) {
       // Push: new items go out on the feed's connections; received ones are offered to sync.
       sync.addItemListener(swarm.push()::publish);
       sync.addMentionListener(swarm.push()::mention);
       swarm.push().onItem((item, from, via) -> sync.offer(item, java.util.List.of(from), via));
+      // Items dropped before they reach sync are still counted in the feed's status.
+      swarm.push().onInvalidItem((feed, from, reason) -> sync.ignoreInvalid(feed, "push from " + from, reason));
+      swarm.engine().bep44().ifPresent(b -> b.onDropped(new org.charkha.dht.Bep44.Dropped() {
+        @Override
+        public void invalid(FeedId feed, String reason) {
+          sync.ignoreInvalid(feed, "DHT", reason);
+        }
+
+        @Override
+        public void notNewer(MutableItem item) {
+          sync.offer(item, java.util.List.of());
+        }
+      }));
     }
     sync.start();
     node.publishedVersion = own.store().currentVersion().orElse(-1);

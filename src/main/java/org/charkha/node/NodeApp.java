@@ -167,11 +167,16 @@ public final class NodeApp implements AppService {
     for (org.charkha.sync.FeedStatus s : feeds) {
       String name = index.profile(s.feed()).flatMap(org.charkha.index.ProfileView::name).orElse("");
       out.add(new AppService.FeedStatus(s.feed().toString(), name, s.knownSeq(), s.heldSeq(), s.lag(),
-          s.progress(), s.rejected(), s.equivocation(), s.state()));
+          s.progress(), s.rejected(), s.equivocation(), s.state(), ignored(s.ignored())));
     }
     int dht = node == null ? 0 : node.dhtNodes();
     int peers = node == null ? 0 : node.peers();
     return new StatusView(dht, peers, out);
+  }
+
+  private static AppService.Ignored ignored(org.charkha.sync.IgnoredItems i) {
+    return !i.any() ? null
+        : new AppService.Ignored(i.badSignature(), i.notNewer(), i.lastReason(), i.lastFrom(), i.lastAtMillis());
   }
 
   @Override

@@ -52,8 +52,13 @@ final class Relayer {
         continue;
       }
       EntryRef on = c.on().withoutHash();
-      boolean onOwnEntry = on.feed().equals(own.feed()) && on.seq() < mine.size();
-      if ((onOwnEntry || relayed.containsKey(on)) && relays.size() < MAX_PER_VERSION) {
+      boolean onOwnEntry = on.feed().equals(own.feed()) && on.seq() < mine.size()
+          && pinsOrIsUnpinned(c.on(), mine.entry(on.seq()).hash());
+      Long relayOfTarget = relayed.get(on);
+      boolean onRelayed = relayOfTarget != null && pinsOrIsUnpinned(c.on(), relayOfTarget < 0
+          ? theirs.entry(on.seq()).hash() // carried a moment ago, from this same version
+          : ((Content.Relay) mine.entry(relayOfTarget).content()).proof().entry().hash());
+      if ((onOwnEntry || onRelayed) && relays.size() < MAX_PER_VERSION) {
         relays.add(new Content.Relay(theirs.prove(e.seq())));
         relayed.put(ref, -1L);
       }
@@ -70,6 +75,14 @@ final class Relayer {
       own.append(new Content.Delete(seq));
     }
     return !relays.isEmpty() || !withdrawn.isEmpty();
+  }
+
+  /**
+   * Whether a reference names the entry whose hash is {@code actual}: a comment that pins another
+   * entry at that seq (an equivocating fork's, or a made-up one) is not about this thread.
+   */
+  private static boolean pinsOrIsUnpinned(EntryRef ref, byte[] actual) {
+    return ref.hash().map(h -> java.util.Arrays.equals(h, actual)).orElse(true);
   }
 
   /** Reference of every carried entry (without hash) to the own seq of its relay entry. */

@@ -30,6 +30,20 @@ public final class ItemMessage {
         .end().toByteArray();
   }
 
+  /** A well-formed push message whose item does not verify: it names the feed it claims to be of. */
+  public static final class Unverified extends IllegalArgumentException {
+    private final transient FeedId feed;
+
+    Unverified(FeedId feed, String message) {
+      super(message);
+      this.feed = feed;
+    }
+
+    public FeedId feed() {
+      return feed;
+    }
+  }
+
   /** Decodes and verifies; throws IllegalArgumentException for anything that is not a valid item. */
   public static MutableItem decode(byte[] bytes) {
     if (bytes.length > MAX_SIZE) {
@@ -63,7 +77,12 @@ public final class ItemMessage {
       if (k == null || sig == null || v == null || seq < 0) {
         throw new IllegalArgumentException("push message needs k, seq, sig and v");
       }
-      return MutableItem.verified(FeedId.of(k, salt), seq, v, sig);
+      FeedId feed = FeedId.of(k, salt);
+      try {
+        return MutableItem.verified(feed, seq, v, sig);
+      } catch (IllegalArgumentException e) {
+        throw new Unverified(feed, e.getMessage());
+      }
     } catch (BencodeException e) {
       throw new IllegalArgumentException("malformed push message: " + e.getMessage());
     }

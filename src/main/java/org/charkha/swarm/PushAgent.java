@@ -40,11 +40,19 @@ public final class PushAgent {
   private final Map<FeedId, Map<FeedId, MutableItem>> mentions = new ConcurrentHashMap<>();
   private final Map<ConnectionKey, Map<FeedId, Long>> sentMentions = new ConcurrentHashMap<>();
   private volatile Receiver receiver = (item, from, via) -> { };
+  private volatile InvalidReceiver invalidReceiver = (feed, from, reason) -> { };
   private volatile DispatchSignal dispatch = new DispatchSignal(); // bt's runtime injects its own
   private volatile boolean enabled = true;
 
-  /** The Guice module that puts this agent and the {@code charkha_item} message into a bt runtime. */
+  /**
+   * The Guice module that puts this agent and the {@code charkha_item} message into a bt runtime.
+   * A disabled agent puts in nothing, so the runtime's extended handshake does not advertise a
+   * message it would never send or act on: call {@link #setEnabled} first.
+   */
   public com.google.inject.Module module() {
+    if (!enabled) {
+      return binder -> { };
+    }
     return binder -> {
       bt.module.ProtocolModule.extend(binder).addExtendedMessageHandler(ItemMessage.EXTENSION_NAME, new ItemPushHandler());
       bt.module.ServiceModule.extend(binder).addMessagingAgent(this);
@@ -69,6 +77,15 @@ public final class PushAgent {
 
   public void onItem(Receiver receiver) {
     this.receiver = receiver;
+  }
+
+  /** Told of a push message whose item claims a feed and does not verify. */
+  public interface InvalidReceiver {
+    void onInvalid(FeedId feed, InetSocketAddress from, String reason);
+  }
+
+  public void onInvalidItem(InvalidReceiver receiver) {
+    this.invalidReceiver = receiver;
   }
 
   /**
@@ -138,6 +155,10 @@ public final class PushAgent {
     MutableItem item;
     try {
       item = ItemMessage.decode(push.payload());
+    } catch (ItemMessage.Unverified e) {
+      log.debug("push message from {} does not verify: {}", from, e.getMessage());
+      invalidReceiver.onInvalid(e.feed(), from, e.getMessage());
+      return;
     } catch (IllegalArgumentException e) {
       log.debug("invalid push message from {}: {}", from, e.getMessage());
       return;
@@ -198,6 +219,11 @@ public final class PushAgent {
     listenPorts.remove(key);
     received.remove(key);
     capable.remove(key);
+  }
+
+  /** Connections whose peer advertised {@code charkha_item}. */
+  int capableConnections() {
+    return capable.size();
   }
 
   List<FeedId> mappedFeeds() {

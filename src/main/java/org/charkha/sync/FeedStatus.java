@@ -12,7 +12,8 @@ public record FeedStatus(
     String state,
     String rejected,
     boolean equivocation,
-    long lastUpdateMillis) {
+    long lastUpdateMillis,
+    IgnoredItems ignored) {
 
   /** How many versions behind the newest seen the held copy is. */
   public long lag() {

@@ -51,7 +51,10 @@ public final class SyncEngine implements AutoCloseable {
     void onVerified(FeedId feed, List<Entry> changedEntries, FeedLog log);
   }
 
-  /** Told when a feed has a new signed item, so it can be pushed to that feed's peers. */
+  /**
+   * Told when a feed has a new signed item, and of each held feed's item when it is loaded at
+   * start, so it can be pushed to that feed's peers.
+   */
   public interface ItemListener {
     void onNewItem(MutableItem item);
   }
@@ -59,6 +62,14 @@ public final class SyncEngine implements AutoCloseable {
   /** Told when the own feed's new version replies to {@code target}, so its author can learn of it. */
   public interface MentionListener {
     void onMention(FeedId target, MutableItem ownItem);
+  }
+
+  /**
+   * Told when a feed's stored copy was deleted (an unfollow, or one made while no node ran), so
+   * that what was derived from it (the index) can go too.
+   */
+  public interface DropListener {
+    void onDropped(FeedId feed);
   }
 
   /** Downloads that found no peer are retried this many times, with growing delays, before the next poll. */
@@ -112,6 +123,7 @@ public final class SyncEngine implements AutoCloseable {
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final List<ItemListener> itemListeners = new CopyOnWriteArrayList<>();
   private final List<MentionListener> mentionListeners = new CopyOnWriteArrayList<>();
+  private final List<DropListener> dropListeners = new CopyOnWriteArrayList<>();
   private final Map<FeedId, Tracked> replySources = new ConcurrentHashMap<>();
   private long ownPublishedSize = -1;
   private final Map<FeedId, Tracked> tracked = new ConcurrentHashMap<>();
@@ -146,9 +158,20 @@ public final class SyncEngine implements AutoCloseable {
     mentionListeners.add(l);
   }
 
-  /** Publishes the own feed and starts following every feed the own log follows. */
+  public void addDropListener(DropListener l) {
+    dropListeners.add(l);
+  }
+
+  /**
+   * Publishes the own feed, deletes stored feeds it no longer needs (unfollowed while no node ran:
+   * see {@link StoredFeeds}), and starts following every feed the own log follows.
+   */
   public void start() throws IOException {
     publishOwn();
+    for (FeedId f : StoredFeeds.unneeded(data, own.log())) {
+      log.info("{} is no longer followed: deleting its stored copy", f.shortName());
+      drop(f);
+    }
     for (FeedId f : Follows.of(own.log())) {
       follow(f, false);
     }
@@ -275,16 +298,48 @@ public final class SyncEngine implements AutoCloseable {
     if (t != null) {
       t.stop();
     }
+    drop(feed);
+  }
+
+  private void drop(FeedId feed) throws IOException {
     data.feed(feed).deleteAll();
+    for (DropListener l : dropListeners) {
+      try {
+        l.onDropped(feed);
+      } catch (RuntimeException e) {
+        log.error("drop listener failed for feed {}", feed.shortName(), e);
+      }
+    }
   }
 
   public Set<FeedId> followed() {
     return Set.copyOf(tracked.keySet());
   }
 
-  /** An item learned from a push message or anywhere else; ignored unless it is newer and verifies. */
+  /**
+   * An item learned from a push message (from its sender) or from the DHT ({@code from} empty);
+   * ignored unless it is newer and verifies. An older item of a followed feed is counted in its
+   * status as ignored.
+   */
   public void offer(MutableItem item, Collection<InetSocketAddress> from) {
     offer(item, from, item.feed());
+  }
+
+  /**
+   * Counts, in a followed feed's status, an item that claimed to be of {@code feed} and did not
+   * verify (the network layer drops it before it becomes a {@link MutableItem}).
+   *
+   * @param from {@code "DHT"} or {@code "push from <address>"}
+   */
+  public void ignoreInvalid(FeedId feed, String from, String reason) {
+    Tracked t = tracked.get(feed);
+    if (t != null) {
+      t.ignoreInvalid(from, reason);
+    }
+  }
+
+  private static String source(Collection<InetSocketAddress> from) {
+    return from.isEmpty() ? "DHT" : "push from " + from.iterator().next();
   }
 
   /**
@@ -296,7 +351,7 @@ public final class SyncEngine implements AutoCloseable {
   public void offer(MutableItem item, Collection<InetSocketAddress> from, FeedId via) {
     Tracked t = tracked.get(item.feed());
     if (t != null) {
-      t.offer(item, from);
+      t.offer(item, from, source(from));
       return;
     }
     if (via != null && via.equals(own.feed()) && !item.feed().equals(own.feed())) {
@@ -330,20 +385,6 @@ public final class SyncEngine implements AutoCloseable {
     return Optional.ofNullable(ownItem);
   }
 
-  /** Items of every held feed, for the push extension's first exchange with a peer. */
-  public List<MutableItem> heldItems() {
-    List<MutableItem> items = new ArrayList<>();
-    if (ownItem != null) {
-      items.add(ownItem);
-    }
-    for (Tracked t : tracked.values()) {
-      if (t.heldItem != null) {
-        items.add(t.heldItem);
-      }
-    }
-    return items;
-  }
-
   /** Polls every followed feed now (tests, and the "refresh" action). */
   public void pollAll() {
     for (Tracked t : tracked.values()) {
@@ -363,13 +404,15 @@ public final class SyncEngine implements AutoCloseable {
       t.resolving.decrementAndGet();
       return CompletableFuture.completedFuture(null);
     }
-    long above = t.knownSeq();
+    // 0009 §1: ask for items above the one held, not the highest seen. A version whose download
+    // failed must come back on later polls, or a follower stays behind until the author's next post.
+    long above = t.heldSeq();
     return net.resolve(t.feed, above).whenComplete((item, err) -> {
       t.resolving.decrementAndGet();
       if (err != null) {
         log.debug("DHT get for {} failed: {}", t.feed.shortName(), err.toString());
       } else {
-        item.ifPresent(i -> t.offer(i, List.of()));
+        item.ifPresent(i -> t.offer(i, List.of(), "DHT"));
       }
     });
   }
@@ -461,10 +504,13 @@ public final class SyncEngine implements AutoCloseable {
     byte[] seeding;
     FeedTorrent heldTorrent;
     int retries;
+    /** The seq that {@link #retries} counts for: each new version gets its own retries. */
+    long retriesOf = -1;
     String state = "resolving";
     String rejected;
     boolean equivocation;
     long lastUpdate;
+    IgnoredItems ignored = IgnoredItems.NONE;
     /**
      * Values ({@code {ih}}, hex) of items whose version failed verification or the quota
      * (bounded). A thief's or a forked device's item stays in the DHT and is offered again on
@@ -495,14 +541,21 @@ public final class SyncEngine implements AutoCloseable {
         heldTorrent = torrent;
         state = "current";
         // A crash between storing a version and indexing it must not leave the index behind:
-        // hand the whole held log to the listeners once (ingest is idempotent).
+        // hand the whole held log to the listeners once (ingest is idempotent). The item goes to
+        // the item listeners too: 0009 §3, a node pushes the newest item it holds, also after a restart.
         FeedLog loaded = held;
+        MutableItem loadedItem = heldItem;
         scheduler.execute(() -> {
           for (Listener l : listeners) {
             try {
               l.onVerified(feed, loaded.entries(), loaded);
             } catch (RuntimeException e) {
               log.error("listener failed for feed {}", feed.shortName(), e);
+            }
+          }
+          if (loadedItem != null) {
+            for (ItemListener l : itemListeners) {
+              l.onNewItem(loadedItem);
             }
           }
         });
@@ -516,7 +569,18 @@ public final class SyncEngine implements AutoCloseable {
       return known == null ? -1 : known.seq();
     }
 
-    synchronized void offer(MutableItem item, Collection<InetSocketAddress> from) {
+    long heldSeq() {
+      MutableItem h = heldItem;
+      return h == null ? -1 : h.seq();
+    }
+
+    /** As {@link #offer(MutableItem, Collection, String)}, for the engine's own retries: nothing to count. */
+    void offer(MutableItem item, Collection<InetSocketAddress> from) {
+      offer(item, from, null);
+    }
+
+    /** @param source where it came from, for the ignored count; null for the engine's own retries */
+    synchronized void offer(MutableItem item, Collection<InetSocketAddress> from, String source) {
       for (InetSocketAddress a : from) {
         if (peers.size() >= 16) {
           peers.remove(peers.iterator().next());
@@ -524,8 +588,12 @@ public final class SyncEngine implements AutoCloseable {
         peers.add(a);
       }
       if (heldItem != null && item.seq() <= heldItem.seq()) {
-        if (item.seq() < heldItem.seq()) {
-          log.debug("feed {}: ignoring older item seq {} (hold {})", feed.shortName(), item.seq(), heldItem.seq());
+        // The held item coming back (a DHT copy, a peer's push of what we hold) is normal.
+        boolean same = item.seq() == heldItem.seq() && Arrays.equals(item.value(), heldItem.value());
+        if (!same && source != null) {
+          String reason = "seq " + item.seq() + " is not newer than the held seq " + heldItem.seq();
+          log.debug("feed {}: ignoring item from {}: {}", feed.shortName(), source, reason);
+          ignored = ignored.withNotNewer(reason, source, System.currentTimeMillis());
         }
         return;
       }
@@ -729,6 +797,10 @@ public final class SyncEngine implements AutoCloseable {
         startFetch(next, pendingPeers);
         return;
       }
+      if (item.seq() != retriesOf) {
+        retriesOf = item.seq();
+        retries = 0;
+      }
       if (failure != null && failure.startsWith("download") && retries < MAX_RETRIES) {
         // Nobody served it in time: try again soon rather than at the next poll. A version that
         // failed verification is not retried (it would fail again).
@@ -759,10 +831,15 @@ public final class SyncEngine implements AutoCloseable {
       }
     }
 
+    synchronized void ignoreInvalid(String from, String reason) {
+      log.debug("feed {}: ignoring item from {}: {}", feed.shortName(), from, reason);
+      ignored = ignored.withBadSignature(reason, from, System.currentTimeMillis());
+    }
+
     synchronized FeedStatus status() {
       double progress = transfer != null ? transfer.progress() : held != null ? 1.0 : 0.0;
       return new FeedStatus(feed, knownSeq(), heldItem == null ? -1 : heldItem.seq(),
-          held == null ? 0 : held.size(), progress, state, rejected, equivocation, lastUpdate);
+          held == null ? 0 : held.size(), progress, state, rejected, equivocation, lastUpdate, ignored);
     }
 
     synchronized void stop() {

@@ -126,7 +126,8 @@ public interface AppService {
   /**
    * One followed feed's sync state. {@code progress} is 0..1 of the newest known version held;
    * {@code rejected} says why the last fetched version was refused, or is null; {@code state} is
-   * a short word such as "current", "fetching" or "unreachable".
+   * a short word such as "current", "fetching" or "unreachable". {@code ignored} counts items
+   * received for the feed and not acted on, or is null when there were none.
    */
   record FeedStatus(
       String feed,
@@ -137,7 +138,20 @@ public interface AppService {
       double progress,
       String rejected,
       boolean equivocation,
-      String state) {}
+      String state,
+      Ignored ignored) {}
+
+  /**
+   * Items received for a followed feed and not acted on, apart from rejected versions: ones that do
+   * not verify ({@code badSignature}) and ones not newer than the held version ({@code notNewer}),
+   * with the last one's reason, source ("DHT" or "push from ADDRESS") and time.
+   */
+  record Ignored(long badSignature, long notNewer, String lastReason, String lastFrom, long lastAtMillis) {
+    /** One line for the terminal. */
+    public String summary() {
+      return badSignature + " bad signature, " + notNewer + " not newer; last from " + lastFrom + ": " + lastReason;
+    }
+  }
 
   record StatusView(int dhtNodes, int peers, List<FeedStatus> feeds) {
     public StatusView {

@@ -154,15 +154,62 @@ class HostilePublisherLoopbackTest {
   }
 
   @Test
-  void anOlderItemIsIgnored() throws Exception {
+  void anOlderItemIsIgnoredAndShownAsIgnoredNotRejected() throws Exception {
     long held = status().heldSeq();
     FeedLog any = FeedLog.empty(feed);
     any.append(key, new Content.Post("stale"), 1);
     rogueOffers(any, held - 1);
     Thread.sleep(1500);
-    assertEquals(held, status().heldSeq());
-    assertEquals(null, status().rejected());
+    assertEquals(held, status().heldSeq(), "the held version stays");
     assertEquals(2, heldSize());
+    assertEquals(null, status().rejected(), "an older item is no rejected version");
+    org.charkha.sync.IgnoredItems ignored = status().ignored();
+    assertEquals(1, ignored.notNewer(), ignored.toString());
+    assertEquals(0, ignored.badSignature());
+    assertEquals("push from " + rogueAddress, ignored.lastFrom());
+    assertTrue(ignored.lastReason().contains("seq " + (held - 1)), ignored.lastReason());
+    assertTrue(ignored.lastAtMillis() > 0);
+
+    // The held item itself coming back (every poll finds it in the DHT) is not counted.
+    follower.sync().offer(author.own().currentItem().orElseThrow(), List.of());
+    assertEquals(1, status().ignored().notNewer());
+    var shown = follower.app().status().feeds().get(0).ignored();
+    assertEquals(1, shown.notNewer(), "charkha status and the web page show it");
+  }
+
+  @Test
+  void anItemWithABadSignatureIsShownAsIgnored() throws Exception {
+    long held = status().heldSeq();
+    MutableItem good = MutableItem.signInfohash(key, feed, held + 1, new byte[20]);
+    byte[] push = org.charkha.swarm.ItemMessage.encode(good);
+    // the signature is the 64 bytes after "3:sig64:"
+    int at = indexOf(push, "3:sig64:".getBytes(java.nio.charset.StandardCharsets.US_ASCII)) + 8;
+    push[at] ^= 1;
+    String reason = null;
+    try {
+      org.charkha.swarm.ItemMessage.decode(push);
+    } catch (org.charkha.swarm.ItemMessage.Unverified e) {
+      assertEquals(feed, e.feed());
+      reason = e.getMessage();
+    }
+    assertTrue(reason != null && reason.contains("signature does not verify"), reason);
+    follower.sync().ignoreInvalid(feed, "push from " + rogueAddress, reason);
+    assertEquals(1, status().ignored().badSignature());
+    assertEquals(null, status().rejected());
+    assertEquals(held, status().heldSeq());
+  }
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private void await(String what, BooleanSupplier condition) throws InterruptedException {

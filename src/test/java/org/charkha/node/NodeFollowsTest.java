@@ -48,4 +48,43 @@ class NodeFollowsTest {
       assertEquals(Set.of(), node.sync().followed(), "a deleted follow no longer counts");
     }
   }
+
+  @Test
+  void anUnfollowMadeWhileNoNodeRanLeavesStoreAndSearchAtTheNextStart() throws Exception {
+    Identity alice = Identity.generate();
+    org.charkha.store.DataDir data = org.charkha.store.DataDir.open(home);
+    data.initialize();
+    org.charkha.feed.FeedLog log = org.charkha.feed.FeedLog.empty(alice.feed());
+    log.appendAll(alice, java.util.List.of(new Content.Post("zanzibar")), java.util.List.of(1_700_000_000_000L));
+    org.charkha.store.FeedStore store = data.feed(alice.feed());
+    store.writeVersion(1, log);
+    store.writeItem(org.charkha.dht.MutableItem.signInfohash(alice, alice.feed(), 1,
+        org.charkha.torrent.FeedTorrent.of(log).infohash()));
+    OwnFeed.open(data).follow(alice.feed());
+
+    try (Node node = LoopbackNode.start(home, Duration.ofSeconds(10)).node()) {
+      awaitSearch(node, "zanzibar", 1);
+    }
+    OwnFeed.open(data).unfollow(alice.feed()); // `charkha unfollow` with no node running
+
+    try (Node node = LoopbackNode.start(home, Duration.ofSeconds(10)).node()) {
+      assertEquals(Set.of(), node.sync().followed());
+      assertEquals(java.util.Optional.empty(), store.load(), "the stored copy is gone");
+      awaitSearch(node, "zanzibar", 0);
+    }
+  }
+
+  private static void awaitSearch(Node node, String word, int hits) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    int found;
+    do {
+      node.index().awaitSearch();
+      found = node.index().search(word, 10).size();
+      if (found == hits) {
+        return;
+      }
+      Thread.sleep(50);
+    } while (System.nanoTime() < deadline);
+    assertEquals(hits, found, "search hits for " + word);
+  }
 }

@@ -189,7 +189,7 @@ final class MemoryAppService implements AppService {
       long known = feed.nextSeq + 1;
       long held = feed.nextSeq;
       out.add(new FeedStatus(f, feed.name, known, held, known - held, 0.5, null, feed.equivocation,
-          "fetching"));
+          "fetching", null));
     }
     return new StatusView(42, 3, out);
   }
