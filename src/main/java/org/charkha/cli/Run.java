@@ -55,6 +55,7 @@ final class Run extends Cli.Base {
     NodeLock lock = NodeLock.acquire(data.home()); // before the network: a second node must not touch the DHT state
     Node node;
     try {
+      checkPorts();
       node = start(data);
     } catch (Exception e) {
       lock.close();
@@ -85,6 +86,16 @@ final class Run extends Cli.Base {
     out().flush();
     stopped.await();
     return 0;
+  }
+
+  private void checkPorts() throws java.net.UnknownHostException {
+    // the addresses SwarmEngine binds: --bind, else the IPv4 wildcard
+    InetAddress address = InetAddress.getByAddress(bind == null ? new byte[4] : InetAddress.getByName(bind).getAddress());
+    PortCheck.tcp(address, port, "BitTorrent", "--port");
+    PortCheck.udp(address, port, "DHT", "--port");
+    if (webPort != 0) {
+      PortCheck.tcp(InetAddress.getLoopbackAddress(), webPort, "web UI", "--web-port");
+    }
   }
 
   private Node start(DataDir data) throws Exception {

@@ -50,11 +50,14 @@ final class CharkhaProcess implements AutoCloseable {
   }
 
   /** {@code charkha run} on 127.0.0.1 with no way off this machine: no public routers, no LAN multicast. */
-  static CharkhaProcess runNode(Path home, int port, String... more) throws IOException {
-    List<String> args = new ArrayList<>(List.of("run", "--port", Integer.toString(port), "--web-port", "0",
-        "--bind", "127.0.0.1", "--no-public-bootstrap", "--no-lsd"));
-    args.addAll(List.of(more));
-    return start(home, args.toArray(String[]::new));
+  static CharkhaProcess runNode(Path home, int port) throws IOException {
+    return runNode(home, port, 0);
+  }
+
+  /** As {@link #runNode(Path, int)}, with the web UI on {@code webPort} (0: any free one). */
+  static CharkhaProcess runNode(Path home, int port, int webPort) throws IOException {
+    return start(home, "run", "--port", Integer.toString(port), "--web-port", Integer.toString(webPort),
+        "--bind", "127.0.0.1", "--no-public-bootstrap", "--no-lsd");
   }
 
   long pid() {
@@ -104,10 +107,12 @@ final class CharkhaProcess implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    if (process.isAlive()) {
-      process.destroyForcibly();
+  public void close() {
+    process.destroyForcibly(); // no-op for a child that already exited
+    try {
       process.waitFor(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

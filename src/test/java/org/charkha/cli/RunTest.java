@@ -1,8 +1,14 @@
 package org.charkha.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.charkha.node.LoopbackNode;
@@ -15,6 +21,36 @@ class RunTest {
   private static final long START_MILLIS = 60_000;
 
   @TempDir Path home;
+
+  @Test
+  void busyBitTorrentPortStopsTheNodeNamingPortAndProtocol() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        CharkhaProcess node = CharkhaProcess.runNode(home, taken.getLocalPort())) {
+      assertEquals(1, node.awaitExit(START_MILLIS), node.output());
+      assertTrue(node.output().contains("TCP port " + taken.getLocalPort() + " (BitTorrent)"), node.output());
+      assertFalse(Files.exists(home.resolve("node.json")));
+    }
+  }
+
+  @Test
+  void busyDhtPortStopsTheNodeNamingPortAndProtocol() throws Exception {
+    int port = LoopbackNode.freePort();
+    try (DatagramSocket taken = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        CharkhaProcess node = CharkhaProcess.runNode(home, port)) {
+      assertEquals(1, node.awaitExit(START_MILLIS), node.output());
+      assertTrue(node.output().contains("UDP port " + port + " (DHT)"), node.output());
+    }
+  }
+
+  @Test
+  void busyWebPortStopsTheNodeBeforeItJoinsTheNetwork() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        CharkhaProcess node = CharkhaProcess.runNode(home, LoopbackNode.freePort(), taken.getLocalPort())) {
+      assertEquals(1, node.awaitExit(START_MILLIS), node.output());
+      assertTrue(node.output().contains("TCP port " + taken.getLocalPort() + " (web UI)"), node.output());
+      assertFalse(node.output().contains("swarm engine on"), "no port was bound: " + node.output());
+    }
+  }
 
   @Test
   void secondNodeOnTheSameDataDirectoryRefusesWhileTheFirstKeepsRunning() throws Exception {
