@@ -139,7 +139,8 @@ public interface AppService {
       boolean equivocation,
       String state) {}
 
-  record StatusView(int dhtNodes, int peers, List<FeedStatus> feeds) {
+  /** {@code running} is false when the CLI reads the data directory with no node to ask. */
+  record StatusView(boolean running, int dhtNodes, int peers, List<FeedStatus> feeds) {
     public StatusView {
       feeds = List.copyOf(feeds);
     }
