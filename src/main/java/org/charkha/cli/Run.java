@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.charkha.feed.FeedLink;
 import org.charkha.node.Node;
@@ -13,6 +12,7 @@ import org.charkha.node.NodeInfo;
 import org.charkha.node.NodeLock;
 import org.charkha.node.SwarmNetwork;
 import org.charkha.store.DataDir;
+import org.charkha.swarm.QuietShutdown;
 import org.charkha.swarm.SwarmConfig;
 import org.charkha.sync.SyncEngine;
 import picocli.CommandLine.Command;
@@ -61,22 +61,33 @@ final class Run extends Cli.Base {
       lock.close();
       throw e;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
     AtomicReference<NodeInfo> info = new AtomicReference<>();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      out().println("Stopping...");
-      out().flush();
-      node.close();
-      try {
-        if (info.get() != null) {
-          info.get().removeIfOurs(data.home());
+    Runnable stop = new Runnable() {
+      private boolean done;
+
+      @Override
+      public synchronized void run() { // once, whether a signal or the shutdown hook comes first
+        if (done) {
+          return;
         }
-        lock.close(); // last: node.json goes while no other node can have written its own
-      } catch (java.io.IOException ignored) {
-        // node.json is only a hint, detected as stale by its pid; the lock dies with the process
+        done = true;
+        out().println("Stopping...");
+        out().flush();
+        QuietShutdown.silenceAcceptorLog();
+        node.close();
+        try {
+          if (info.get() != null) {
+            info.get().removeIfOurs(data.home());
+          }
+          lock.close(); // last: node.json goes while no other node can have written its own
+        } catch (java.io.IOException ignored) {
+          // node.json is only a hint, detected as stale by its pid; the lock dies with the process
+        }
       }
-      stopped.countDown();
-    }, "charkha-shutdown"));
+    };
+    // SIGTERM and SIGINT stop here and exit 0; the hook covers every other way out (SIGHUP, exit).
+    StopSignals signals = StopSignals.install();
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "charkha-shutdown"));
     org.charkha.web.WebServer web = node.startWeb(webPort);
     info.set(new NodeInfo(ProcessHandle.current().pid(), port, web.getPort(), web.token()));
     info.get().write(data.home());
@@ -84,7 +95,8 @@ final class Run extends Cli.Base {
     out().println("Port " + port + " (BitTorrent TCP and DHT UDP), data in " + data.home());
     out().println("Web UI: " + web.url());
     out().flush();
-    stopped.await();
+    signals.await();
+    stop.run();
     return 0;
   }
 

@@ -100,9 +100,16 @@ final class CharkhaProcess implements AutoCloseable {
     return process.exitValue();
   }
 
-  /** SIGTERM, as {@code kill} or systemd sends it; returns the exit code. */
-  int terminate(long millis) throws InterruptedException {
-    process.destroy();
+  /**
+   * Sends {@code signal} ("TERM", as kill and systemd send it, or "INT", as Ctrl-C does) and returns
+   * the exit code. Through kill(1): Process.destroy() also closes the child's output, and what the
+   * child says while it stops is part of what is tested.
+   */
+  int signal(String signal, long millis) throws InterruptedException, IOException {
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      fail("kill -" + signal + " " + process.pid() + " failed");
+    }
     return awaitExit(millis);
   }
 

@@ -1,5 +1,6 @@
 package org.charkha.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,5 +68,29 @@ class RunTest {
       assertTrue(first.isAlive());
       assertEquals(Optional.of(firstInfo), NodeInfo.read(home), "the first node's node.json is untouched");
     }
+  }
+
+  @Test
+  void sigtermAndSigintStopTheNodeCleanlyAndItKeepsItsDhtIdAcrossARestart() throws Exception {
+    int port = LoopbackNode.freePort();
+    Path dht = home.resolve("swarm").resolve("dht");
+    byte[] id;
+    try (CharkhaProcess node = CharkhaProcess.runNode(home, port)) {
+      node.awaitOutput("Web UI:", START_MILLIS);
+      assertEquals(0, node.signal("TERM", 30_000), "exit code after SIGTERM:\n" + node.output());
+      assertTrue(node.output().contains("Stopping..."), node.output());
+      assertFalse(node.output().contains("ERROR"), "a clean stop logs no error:\n" + node.output());
+    }
+    assertFalse(Files.exists(home.resolve("node.json")), "a stopped node leaves no node.json");
+    id = Files.readAllBytes(dht.resolve("baseID.config"));
+    assertTrue(Files.exists(dht.resolve("IPv4-table.cache")), "the routing table is saved on stop");
+
+    try (CharkhaProcess node = CharkhaProcess.runNode(home, port)) {
+      node.awaitOutput("Web UI:", START_MILLIS);
+      assertEquals(0, node.signal("INT", 30_000), "exit code after SIGINT:\n" + node.output());
+      assertFalse(node.output().contains("ERROR"), node.output());
+    }
+    assertArrayEquals(id, Files.readAllBytes(dht.resolve("baseID.config")), "the DHT node id survives a restart");
+    assertFalse(Files.exists(home.resolve("node.json")));
   }
 }
