@@ -169,7 +169,7 @@ public final class NodeApp implements AppService {
     List<AppService.FeedStatus> out = new ArrayList<>();
     for (org.charkha.sync.FeedStatus s : node.sync().status()) {
       out.add(new AppService.FeedStatus(s.feed().toString(), name(s.feed()), s.knownSeq(), s.heldSeq(), s.lag(),
-          s.progress(), s.rejected(), s.equivocation(), s.state()));
+          s.progress().isPresent() ? s.progress().getAsDouble() : null, s.rejected(), s.equivocation(), s.state()));
     }
     return new StatusView(true, node.dhtNodes(), node.peers(), out);
   }

@@ -1,6 +1,7 @@
 package org.charkha.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,11 +11,17 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.security.SecureRandom;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.charkha.dht.MutableItem;
+import org.charkha.feed.Identity;
+import org.charkha.node.LoopbackNode;
 import org.charkha.node.Node;
 import org.charkha.node.NodeInfo;
 import org.charkha.node.SwarmNetwork;
@@ -87,6 +94,34 @@ class CliWithRunningNodeTest {
       assertTrue(status.get("running").asBoolean(), "status came from the running node: " + status);
       assertEquals(1, calls.getOrDefault("status", 0), "status was read through the node's API: " + calls);
       assertTrue(cli("status").contains("DHT nodes 0"));
+    }
+  }
+
+  @Test
+  void statusSaysFetchingMetadataUntilTheTorrentIsKnownNotMinusZeroPercent() throws Exception {
+    LoopbackNode follower = LoopbackNode.start(home, Duration.ofMinutes(1));
+    try (Node node = follower.node()) {
+      WebServer web = node.startWeb(0);
+      new NodeInfo(ProcessHandle.current().pid(), follower.port(), web.getPort(), web.token()).write(home);
+      Identity alice = Identity.generate();
+      node.own().follow(alice.feed());
+      node.checkOwnFeed();
+      byte[] nobodySeedsThis = new byte[20];
+      new SecureRandom().nextBytes(nobodySeedsThis);
+      node.sync().offer(MutableItem.signInfohash(alice, alice.feed(), 1, nobodySeedsThis),
+          List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), LoopbackNode.freePort())));
+
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      JsonNode feed;
+      do {
+        feed = new ObjectMapper().readTree(cli("status", "--json")).get("feeds").get(0);
+        Thread.sleep(50);
+      } while (!feed.get("state").asText().equals("downloading") && System.nanoTime() < deadline);
+      assertEquals("downloading", feed.get("state").asText(), feed.toString());
+      assertTrue(feed.get("progress").isNull(), "no piece count before the metadata: " + feed);
+      String text = cli("status");
+      assertTrue(text.contains("fetching metadata"), text);
+      assertFalse(text.contains("-0%"), text);
     }
   }
 }
