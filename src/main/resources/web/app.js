@@ -522,9 +522,11 @@
           h('td', { 'data-label': 'State' }, f.state),
           h('td', { 'data-label': 'Held / newest' }, f.heldSeq + ' / ' + f.knownSeq),
           h('td', { 'data-label': 'Behind' }, f.lag ? f.lag + (f.lag === 1 ? ' version' : ' versions') : 'current'),
-          h('td', { 'data-label': 'Progress' },
-            h('progress', { max: 1, value: f.progress, 'aria-label': 'Progress ' + Math.round(f.progress * 100) + '%' }),
-            ' ' + Math.round(f.progress * 100) + '%'),
+          // progress is null until the torrent's metadata says how many pieces there are
+          h('td', { 'data-label': 'Progress' }, f.progress === null
+            ? [h('progress', { max: 1, 'aria-label': 'Fetching metadata' }), ' fetching metadata']
+            : [h('progress', { max: 1, value: f.progress, 'aria-label': 'Progress ' + Math.round(f.progress * 100) + '%' }),
+              ' ' + Math.round(f.progress * 100) + '%']),
           h('td', { 'data-label': 'Problems' },
             f.equivocation ? h('strong', { class: 'bad' }, '⚠ equivocation') : null,
             f.rejected ? h('div', { class: 'bad' }, 'rejected: ', f.rejected) : null,

@@ -221,15 +221,21 @@ final class Reads {
     @Override
     void print(Object result, PrintWriter out) {
       AppService.StatusView s = (AppService.StatusView) result;
-      out.println("DHT nodes " + s.dhtNodes() + ", peers " + s.peers() + ", following " + s.feeds().size());
+      out.println((s.running() ? "DHT nodes " + s.dhtNodes() + ", peers " + s.peers()
+          : "node not running (start it with 'charkha run'); held copies only") + ", following " + s.feeds().size());
       for (AppService.FeedStatus f : s.feeds()) {
-        out.printf("%s %-16s %-11s held %d / known %d (lag %d) %3.0f%%%s%s%s%n", f.feed().substring(0, 8),
-            f.name().isEmpty() ? "" : f.name(), f.state(), f.heldSeq(), f.knownSeq(), f.lag(), f.progress() * 100,
+        out.printf("%s %-16s %-11s held %d / known %d (lag %d) %s%s%s%s%n", f.feed().substring(0, 8),
+            f.name().isEmpty() ? "" : f.name(), f.state(), f.heldSeq(), f.knownSeq(), f.lag(), progress(f),
             f.equivocation() ? "  WARNING: this feed signed two different histories" : "",
             f.rejected() == null ? "" : "  rejected: " + f.rejected(),
             f.ignored() == null ? "" : "  ignored: " + f.ignored().summary());
       }
     }
+  }
+
+  /** "40%", or what a download waits for before it can count pieces. */
+  static String progress(AppService.FeedStatus f) {
+    return f.progress() == null ? "fetching metadata" : String.format("%3.0f%%", f.progress() * 100);
   }
 
   @Command(name = "reindex", description = "Rebuild the index from the stored feeds.")

@@ -5,12 +5,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.charkha.feed.FeedLink;
 import org.charkha.node.Node;
 import org.charkha.node.NodeInfo;
+import org.charkha.node.NodeLock;
 import org.charkha.node.SwarmNetwork;
 import org.charkha.store.DataDir;
+import org.charkha.swarm.QuietShutdown;
 import org.charkha.swarm.SwarmConfig;
 import org.charkha.sync.SyncEngine;
 import picocli.CommandLine.Command;
@@ -58,6 +60,65 @@ final class Run extends Cli.Base {
       throw new IllegalArgumentException("--republish must be at least 1 second, got " + republishSeconds);
     }
     DataDir data = data();
+    NodeLock lock = NodeLock.acquire(data.home()); // before the network: a second node must not touch the DHT state
+    Node node;
+    try {
+      checkPorts();
+      node = start(data);
+    } catch (Exception e) {
+      lock.close();
+      throw e;
+    }
+    AtomicReference<NodeInfo> info = new AtomicReference<>();
+    Runnable stop = new Runnable() {
+      private boolean done;
+
+      @Override
+      public synchronized void run() { // once, whether a signal or the shutdown hook comes first
+        if (done) {
+          return;
+        }
+        done = true;
+        out().println("Stopping...");
+        out().flush();
+        QuietShutdown.silenceAcceptorLog();
+        node.close();
+        try {
+          if (info.get() != null) {
+            info.get().removeIfOurs(data.home());
+          }
+          lock.close(); // last: node.json goes while no other node can have written its own
+        } catch (java.io.IOException ignored) {
+          // node.json is only a hint, detected as stale by its pid; the lock dies with the process
+        }
+      }
+    };
+    // SIGTERM and SIGINT stop here and exit 0; the hook covers every other way out (SIGHUP, exit).
+    StopSignals signals = StopSignals.install();
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "charkha-shutdown"));
+    org.charkha.web.WebServer web = node.startWeb(webPort);
+    info.set(new NodeInfo(ProcessHandle.current().pid(), port, web.getPort(), web.token()));
+    info.get().write(data.home());
+    out().println("Charkha node running. Feed: " + new FeedLink(node.own().feed(), Optional.empty()));
+    out().println("Port " + port + " (BitTorrent TCP and DHT UDP), data in " + data.home());
+    out().println("Web UI: " + web.url());
+    out().flush();
+    signals.await();
+    stop.run();
+    return 0;
+  }
+
+  private void checkPorts() throws java.net.UnknownHostException {
+    // the addresses SwarmEngine binds: --bind, else the IPv4 wildcard
+    InetAddress address = InetAddress.getByAddress(bind == null ? new byte[4] : InetAddress.getByName(bind).getAddress());
+    PortCheck.tcp(address, port, "BitTorrent", "--port");
+    PortCheck.udp(address, port, "DHT", "--port");
+    if (webPort != 0) {
+      PortCheck.tcp(InetAddress.getLoopbackAddress(), webPort, "web UI", "--web-port");
+    }
+  }
+
+  private Node start(DataDir data) throws Exception {
     SwarmConfig.Builder swarm = SwarmConfig.builder(port, data.home().resolve("swarm"))
         .publicBootstrap(!noPublicBootstrap)
         .lsd(!noLsd);
@@ -70,32 +131,11 @@ final class Run extends Cli.Base {
     SyncEngine.Config syncConfig = new SyncEngine.Config(Duration.ofSeconds(pollSeconds),
         Duration.ofSeconds(republishSeconds), Duration.ofMinutes(10), Duration.ofSeconds(30));
     SwarmNetwork network = SwarmNetwork.start(swarm.build(), !noPush, syncConfig.downloadTimeout());
-    Node node;
     try {
-      node = Node.start(data, network, syncConfig);
+      return Node.start(data, network, syncConfig);
     } catch (Exception e) {
       network.close();
       throw e;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      out().println("Stopping...");
-      out().flush();
-      node.close();
-      try {
-        NodeInfo.remove(data.home());
-      } catch (java.io.IOException ignored) {
-        // the file is only a hint; a stale one is detected by its pid
-      }
-      stopped.countDown();
-    }, "charkha-shutdown"));
-    org.charkha.web.WebServer web = node.startWeb(webPort);
-    new NodeInfo(ProcessHandle.current().pid(), port, web.getPort(), web.token()).write(data.home());
-    out().println("Charkha node running. Feed: " + new FeedLink(node.own().feed(), Optional.empty()));
-    out().println("Port " + port + " (BitTorrent TCP and DHT UDP), data in " + data.home());
-    out().println("Web UI: " + web.url());
-    out().flush();
-    stopped.await();
-    return 0;
   }
 }

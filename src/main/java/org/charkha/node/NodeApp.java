@@ -26,7 +26,8 @@ import org.charkha.web.AppService;
 /**
  * The application behind the web UI and the CLI's read commands: actions append to the own feed,
  * views come from the index, status from the sync engine. Without a node (the CLI offline) it works
- * on the data directory alone and reports no network status.
+ * on the data directory alone: status lists the followed feeds and what is held of them, and says
+ * the node is not running.
  */
 public final class NodeApp implements AppService {
   private final OwnFeed own;
@@ -162,16 +163,39 @@ public final class NodeApp implements AppService {
 
   @Override
   public StatusView status() {
-    List<org.charkha.sync.FeedStatus> feeds = node == null ? List.of() : node.sync().status();
-    List<AppService.FeedStatus> out = new ArrayList<>();
-    for (org.charkha.sync.FeedStatus s : feeds) {
-      String name = index.profile(s.feed()).flatMap(org.charkha.index.ProfileView::name).orElse("");
-      out.add(new AppService.FeedStatus(s.feed().toString(), name, s.knownSeq(), s.heldSeq(), s.lag(),
-          s.progress(), s.rejected(), s.equivocation(), s.state(), ignored(s.ignored())));
+    if (node == null) {
+      return offlineStatus();
     }
-    int dht = node == null ? 0 : node.dhtNodes();
-    int peers = node == null ? 0 : node.peers();
-    return new StatusView(dht, peers, out);
+    List<AppService.FeedStatus> out = new ArrayList<>();
+    for (org.charkha.sync.FeedStatus s : node.sync().status()) {
+      out.add(new AppService.FeedStatus(s.feed().toString(), name(s.feed()), s.knownSeq(), s.heldSeq(), s.lag(),
+          s.progress().isPresent() ? s.progress().getAsDouble() : null, s.rejected(), s.equivocation(), s.state(),
+          ignored(s.ignored())));
+    }
+    return new StatusView(true, node.dhtNodes(), node.peers(), out);
+  }
+
+  /**
+   * Without a node: the feeds the own log follows and the seq each holds, from the data directory.
+   * Nothing is known of the network, so known is held and the state says the node is not running.
+   */
+  private StatusView offlineStatus() {
+    List<AppService.FeedStatus> out = new ArrayList<>();
+    for (FeedId f : followed()) {
+      long held;
+      try {
+        held = own.data().feed(f).currentVersion().orElse(-1);
+      } catch (IOException | RuntimeException e) {
+        held = -1; // a damaged store holds nothing usable; the node says why when it runs
+      }
+      out.add(new AppService.FeedStatus(f.toString(), name(f), held, held, 0, held >= 0 ? 1.0 : 0.0, null,
+          false, "offline", null));
+    }
+    return new StatusView(false, 0, 0, out);
+  }
+
+  private String name(FeedId feed) {
+    return index.profile(feed).flatMap(org.charkha.index.ProfileView::name).orElse("");
   }
 
   private static AppService.Ignored ignored(org.charkha.sync.IgnoredItems i) {

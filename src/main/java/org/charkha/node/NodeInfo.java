@@ -24,8 +24,23 @@ public record NodeInfo(long pid, int port, int webPort, String token) {
     Files.move(tmp, home.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  public static void remove(Path home) throws IOException {
-    Files.deleteIfExists(home.resolve(FILE));
+  /**
+   * Deletes node.json if it still describes this node (same pid and ports): a file another node
+   * wrote is that node's, and deleting it would send the CLI offline while that node runs.
+   */
+  public void removeIfOurs(Path home) throws IOException {
+    Path p = home.resolve(FILE);
+    NodeInfo there;
+    try {
+      there = JSON.readValue(Files.readAllBytes(p), NodeInfo.class);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      return; // unreadable: not ours to judge; a stale file is detected by its pid
+    }
+    if (there.pid() == pid && there.port() == port && there.webPort() == webPort) {
+      Files.deleteIfExists(p);
+    }
   }
 
   /** The running node's info, if a node.json exists and its process is alive. */

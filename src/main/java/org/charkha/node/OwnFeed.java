@@ -51,6 +51,11 @@ public final class OwnFeed {
     return store;
   }
 
+  /** The data directory this feed lives in, with the other feeds held there. */
+  public DataDir data() {
+    return data;
+  }
+
   /**
    * The current log (empty before the first entry). Loaded and verified from disk once per stored
    * version: a node appending many entries does not re-read its whole feed for each.

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.charkha.dht.MutableItem;
@@ -65,9 +66,10 @@ public final class SwarmNetwork implements FeedNetwork, AutoCloseable {
       }
 
       @Override
-      public double progress() {
+      public OptionalDouble progress() {
         TorrentHandle.Progress p = h.progress();
-        return p.piecesTotal() == 0 ? 0 : (double) p.piecesDone() / p.piecesTotal();
+        // piecesTotal is -1 until the metadata arrives: 0 / -1 printed as "-0%"
+        return p.piecesTotal() <= 0 ? OptionalDouble.empty() : OptionalDouble.of((double) p.piecesDone() / p.piecesTotal());
       }
 
       @Override

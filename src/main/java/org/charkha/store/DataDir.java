@@ -24,6 +24,7 @@ import org.charkha.feed.Identity;
  *   feeds/&lt;feed&gt;/      one {@link FeedStore} per feed, the owner's own included
  *   index.db            SQLite index, rebuildable from feeds/
  *   lock                held while a process writes
+ *   node.lock           held while a node runs (node/NodeLock); node.json says how to reach it
  * </pre>
  */
 public final class DataDir {

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.charkha.dht.MutableItem;
@@ -52,8 +53,8 @@ public interface FeedNetwork {
     /** Completes when every piece has been downloaded and has passed its hash check. */
     CompletableFuture<FeedTorrent> done();
 
-    /** 0..1, for status. */
-    double progress();
+    /** 0..1 of the pieces held, for status; empty until the metadata says how many there are. */
+    OptionalDouble progress();
 
     void cancel();
   }

@@ -1,14 +1,18 @@
 package org.charkha.sync;
 
+import java.util.OptionalDouble;
 import org.charkha.feed.FeedId;
 
-/** What the node knows about one followed feed, for {@code charkha status} and the UI. */
+/**
+ * What the node knows about one followed feed, for {@code charkha status} and the UI.
+ * {@code progress} is empty while a download waits for the torrent's metadata.
+ */
 public record FeedStatus(
     FeedId feed,
     long knownSeq,
     long heldSeq,
     long entries,
-    double progress,
+    OptionalDouble progress,
     String state,
     String rejected,
     boolean equivocation,

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -623,7 +624,7 @@ public final class SyncEngine implements AutoCloseable {
      * with pieces keeps going: it is nearly done, and the newer one starts right after it.
      */
     synchronized void supersedeIfStuck() {
-      if (fetching != null && pending != null && transfer != null && transfer.progress() == 0) {
+      if (fetching != null && pending != null && transfer != null && transfer.progress().orElse(0) == 0) {
         log.info("feed {}: seq {} is known, dropping the unfinished fetch of seq {}", feed.shortName(),
             pending.seq(), fetching.seq());
         transfer.cancel(); // completes the transfer exceptionally: complete() and finish() run as for a failure
@@ -837,7 +838,7 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     synchronized FeedStatus status() {
-      double progress = transfer != null ? transfer.progress() : held != null ? 1.0 : 0.0;
+      OptionalDouble progress = transfer != null ? transfer.progress() : OptionalDouble.of(held != null ? 1.0 : 0.0);
       return new FeedStatus(feed, knownSeq(), heldItem == null ? -1 : heldItem.seq(),
           held == null ? 0 : held.size(), progress, state, rejected, equivocation, lastUpdate, ignored);
     }

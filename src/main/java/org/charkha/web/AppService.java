@@ -124,7 +124,8 @@ public interface AppService {
       boolean equivocation) {}
 
   /**
-   * One followed feed's sync state. {@code progress} is 0..1 of the newest known version held;
+   * One followed feed's sync state. {@code progress} is 0..1 of the newest known version held, or
+   * null while its download waits for the torrent's metadata;
    * {@code rejected} says why the last fetched version was refused, or is null; {@code state} is
    * a short word such as "current", "fetching" or "unreachable". {@code ignored} counts items
    * received for the feed and not acted on, or is null when there were none.
@@ -135,7 +136,7 @@ public interface AppService {
       long knownSeq,
       long heldSeq,
       long lag,
-      double progress,
+      Double progress,
       String rejected,
       boolean equivocation,
       String state,
@@ -153,7 +154,8 @@ public interface AppService {
     }
   }
 
-  record StatusView(int dhtNodes, int peers, List<FeedStatus> feeds) {
+  /** {@code running} is false when the CLI reads the data directory with no node to ask. */
+  record StatusView(boolean running, int dhtNodes, int peers, List<FeedStatus> feeds) {
     public StatusView {
       feeds = List.copyOf(feeds);
     }

@@ -11,11 +11,15 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import org.charkha.dht.MutableItem;
+import org.charkha.feed.Content;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLink;
 import org.charkha.feed.FeedVerifier;
 import org.charkha.feed.Hex;
+import org.charkha.node.OwnFeed;
+import org.charkha.store.DataDir;
 import org.charkha.torrent.FeedTorrent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -188,5 +192,28 @@ class CliTest {
     assertTrue(run("timeline").out().contains("weaving cloth at home"));
     assertEquals(0, run("reindex").exit());
     assertEquals(2, json.readTree(run("timeline", "--json").out()).get("items").size(), "reindex rebuilds the same view");
+  }
+
+  @Test
+  void offlineStatusListsFollowedFeedsWithTheirHeldSeqAndSaysTheNodeIsNotRunning() throws Exception {
+    DataDir aliceData = DataDir.open(home.resolveSibling(home.getFileName() + "-alice"));
+    aliceData.initialize();
+    OwnFeed alice = OwnFeed.open(aliceData);
+    alice.append(new Content.Profile(Optional.of("Alice"), Optional.empty()));
+    alice.append(new Content.Post("hello from Alice"));
+    MutableItem aliceItem = alice.currentItem().orElseThrow();
+    run("init");
+    run("follow", alice.feed().toString());
+    DataDir.open(home).feed(alice.feed()).writeVersion(aliceItem.seq(), alice.log(), aliceItem);
+
+    JsonNode status = json.readTree(run("status", "--json").out());
+    assertFalse(status.get("running").asBoolean(), status.toString());
+    assertEquals(1, status.get("feeds").size(), status.toString());
+    assertEquals(alice.feed().toString(), status.get("feeds").get(0).get("feed").asText());
+    assertEquals(aliceItem.seq(), status.get("feeds").get(0).get("heldSeq").asLong());
+    String text = run("status").out();
+    assertTrue(text.contains("node not running"), text);
+    assertTrue(text.contains("following 1"), text);
+    assertTrue(text.contains("held " + aliceItem.seq()), text);
   }
 }

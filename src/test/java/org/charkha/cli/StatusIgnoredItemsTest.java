@@ -18,7 +18,7 @@ class StatusIgnoredItemsTest {
   private static AppService.StatusView view() {
     AppService.Ignored ignored = new AppService.Ignored(1, 3, "seq 38 is not newer than the held seq 40",
         "push from /203.0.113.7:6881", 1_700_000_000_000L);
-    return new AppService.StatusView(5, 2, List.of(new AppService.FeedStatus("ab".repeat(32), "Bob", 40, 40, 0, 1.0,
+    return new AppService.StatusView(true, 5, 2, List.of(new AppService.FeedStatus("ab".repeat(32), "Bob", 40, 40, 0, 1.0,
         null, false, "current", ignored)));
   }
 

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -92,8 +93,8 @@ final class FakeFeedNetwork implements FeedNetwork {
       }
 
       @Override
-      public double progress() {
-        return done.isDone() && !done.isCompletedExceptionally() ? 1 : 0;
+      public OptionalDouble progress() {
+        return OptionalDouble.of(done.isDone() && !done.isCompletedExceptionally() ? 1 : 0);
       }
 
       @Override

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -70,8 +71,8 @@ final class ServingNetwork implements FeedNetwork {
       }
 
       @Override
-      public double progress() {
-        return 1;
+      public OptionalDouble progress() {
+        return OptionalDouble.of(1);
       }
 
       @Override

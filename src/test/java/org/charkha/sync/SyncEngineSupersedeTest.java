@@ -129,8 +129,8 @@ class SyncEngineSupersedeTest {
         }
 
         @Override
-        public double progress() {
-          return done.isDone() ? 1 : 0;
+        public java.util.OptionalDouble progress() {
+          return java.util.OptionalDouble.of(done.isDone() ? 1 : 0);
         }
 
         @Override

@@ -191,7 +191,7 @@ final class MemoryAppService implements AppService {
       out.add(new FeedStatus(f, feed.name, known, held, known - held, 0.5, null, feed.equivocation,
           "fetching", null));
     }
-    return new StatusView(42, 3, out);
+    return new StatusView(true, 42, 3, out);
   }
 
   @Override
