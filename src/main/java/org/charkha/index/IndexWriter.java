@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.charkha.feed.Content;
 import org.charkha.feed.Entry;
 import org.charkha.feed.EntryType;
@@ -34,6 +35,7 @@ final class IndexWriter {
 
   private final Connection c;
   private final Statement stmt;
+  private final LongSupplier clock;
   private final FeedKeys.Writer feeds;
 
   private final PreparedStatement insertItem;
@@ -75,12 +77,13 @@ final class IndexWriter {
   private final Set<Long> dirtyProfiles = new LinkedHashSet<>();
   private final Map<Long, Long> nextSeqOf = new HashMap<>();
 
-  IndexWriter(Connection c) throws SQLException {
+  IndexWriter(Connection c, LongSupplier clock) throws SQLException {
     this.c = c;
+    this.clock = clock;
     this.stmt = c.createStatement();
     this.feeds = new FeedKeys.Writer(c);
-    insertItem = c.prepareStatement("INSERT INTO item(feed, seq, kind, ts, hash, parent_feed, parent_seq, text, deleted)"
-        + " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(feed, seq) DO NOTHING");
+    insertItem = c.prepareStatement("INSERT INTO item(feed, seq, kind, ts, hash, parent_feed, parent_seq, text, deleted,"
+        + " sort_ts) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(feed, seq) DO NOTHING");
     insertReaction = c.prepareStatement("INSERT INTO reaction(feed, seq, target_feed, target_seq, emoji)"
         + " VALUES(?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     insertFollow = c.prepareStatement("INSERT INTO follow(feed, seq, target, follows) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING");
@@ -255,11 +258,18 @@ final class IndexWriter {
     }
     insertItem.setString(8, text);
     insertItem.setInt(9, text == null ? 1 : 0);
+    insertItem.setLong(10, sortTime(ts));
     insertItem.addBatch();
     batchedPostAuthors[batchedItems++] = kind == Schema.POST && text != null ? fid : -1;
     if (batchedItems >= BATCH) {
       flush();
     }
+  }
+
+  /** The time a timeline orders an item by: its claim, unless that is beyond now plus the skew. */
+  private long sortTime(long claimed) {
+    long latest = clock.getAsLong() + Schema.FUTURE_SKEW_MILLIS;
+    return Math.min(claimed, latest);
   }
 
   private void addFollow(long fid, long seq, long target, boolean follows) throws SQLException {

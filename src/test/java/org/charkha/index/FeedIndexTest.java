@@ -122,6 +122,46 @@ class FeedIndexTest {
   }
 
   @Test
+  void aPostDatedInTheFarFutureDoesNotStayOnTopOfTheHomeTimeline() {
+    long[] now = {T0};
+    index.close();
+    index = FeedIndex.open(dir.resolve("clocked.db"), () -> now[0]);
+    Person mallory = new Person();
+    mallory.clock = Long.MAX_VALUE - 1000;
+    mallory.post("forever first");
+    Person eve = new Person();
+    eve.clock = 8_640_000_000_000_000L; // one past the latest date JavaScript can show
+    eve.post("past the end of time");
+    Person alice = new Person();
+    alice.clock = T0 - 60_000;
+    alice.post("before them");
+    ingest(mallory, eve, alice);
+    now[0] = T0 + 86_400_000L; // a day later
+    alice.clock = now[0] - 1000;
+    alice.post("a day later");
+    ingest(alice);
+
+    Set<FeedId> all = Set.of(mallory.feed(), eve.feed(), alice.feed());
+    List<String> seen = new ArrayList<>();
+    Cursor cursor = Cursor.LATEST;
+    while (true) {
+      Page<ItemView> page = index.homeTimeline(all, cursor, 1);
+      page.items().forEach(v -> seen.add(v.text().orElseThrow()));
+      if (page.next().isEmpty()) {
+        break;
+      }
+      cursor = Cursor.parse(page.next().get().toString());
+    }
+    assertEquals("a day later", seen.get(0), seen.toString());
+    assertEquals(Set.of("forever first", "past the end of time", "before them", "a day later"), new HashSet<>(seen));
+    assertEquals(4, seen.size(), "paging repeats or skips nothing: " + seen);
+    assertEquals("before them", seen.get(3), "the claimed times still order what is not in the future");
+    // The claim itself is still what the item says.
+    ItemView pinned = index.authorTimeline(mallory.feed(), Cursor.LATEST, 5).items().get(0);
+    assertEquals(Long.MAX_VALUE - 1000 + 1000, pinned.timestamp());
+  }
+
+  @Test
   void followerSeesLatestEditAndItsHistory() {
     Person alice = new Person();
     EntryRef post = alice.post("first draft about otters");
