@@ -90,8 +90,13 @@
     if (a < 7 * 86400) return rtf.format(Math.round(s / 86400), 'day');
     return new Date(ts).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
   }
+  // The time is the author's claim: any integer. Past year 275760 (or as a JSON number too big to
+  // be exact) a Date is invalid and toISOString() throws, so such a time shows as text.
   function timeEl(ts) {
     const d = new Date(ts);
+    if (typeof ts !== 'number' || !Number.isFinite(d.getTime())) {
+      return h('time', { class: 'unknown', title: 'The author gave an impossible time: ' + String(ts) }, 'unknown date');
+    }
     return h('time', { datetime: d.toISOString(), title: d.toLocaleString(), 'data-ts': ts }, relTime(ts));
   }
   setInterval(() => {
@@ -243,6 +248,17 @@
     return card;
   }
 
+  // One card that fails to render (some field no sane feed would send) becomes a placeholder, so
+  // it never takes the rest of the list down with it.
+  function safeCard(p, opts) {
+    try {
+      return postCard(p, opts);
+    } catch (e) {
+      return h('article', { class: 'post broken', 'data-ref': p && typeof p.ref === 'string' ? p.ref : null },
+        h('p', { class: 'text muted' }, 'This post could not be shown.'));
+    }
+  }
+
   // When a live update re-renders a list, keyboard focus goes back to the same control of the
   // same post. Returns the function that restores it, or null when focus is elsewhere.
   function focusInList(list) {
@@ -271,7 +287,7 @@
         const pg = await load(c, limit);
         const focus = replace ? focusInList(list) : null;
         if (replace) list.replaceChildren();
-        for (const p of pg.items) list.append(postCard(p));
+        for (const p of pg.items) list.append(safeCard(p));
         if (focus) focus();
         shown = replace ? pg.items.length : shown + pg.items.length;
         cursor = pg.nextCursor;
@@ -345,7 +361,7 @@
       function replies(nodes) {
         const ul = h('ul', { class: 'replies-list' });
         for (const n of nodes) {
-          ul.append(h('li', {}, postCard(n.post, { inThread: true, onReply: openReply }),
+          ul.append(h('li', {}, safeCard(n.post, { inThread: true, onReply: openReply }),
             n.replies.length ? replies(n.replies) : null));
         }
         return ul;
@@ -353,7 +369,7 @@
 
       async function load() {
         const t = await api('/thread/' + ref);
-        const root = postCard(t.root, { onReply: (card) => form.input.focus() });
+        const root = safeCard(t.root, { onReply: (card) => form.input.focus() });
         const form = textForm({ label: 'Write a reply', hideLabel: true, button: 'Reply', rows: 2, cls: 'reply-form',
           placeholder: 'Write a reply…', hint: KEY_HINT,
           onSubmit: (text) => api('/comment', { on: t.root.ref, text }) });
@@ -502,7 +518,7 @@
         try {
           const found = await api('/search?q=' + enc(q) + '&limit=50');
           fill(results, h('p', { class: 'muted', role: 'status' },
-            found.length === 1 ? '1 result' : found.length + ' results'), ...found.map((p) => postCard(p)));
+            found.length === 1 ? '1 result' : found.length + ' results'), ...found.map((p) => safeCard(p)));
         } catch (e) {
           fill(results, h('p', { class: 'empty error' }, e.message));
         }

@@ -88,6 +88,13 @@ final class MemoryAppService implements AppService {
     return ref;
   }
 
+  /** A post from a remote feed that claims the time {@code ts}, which may be any long. */
+  synchronized String remotePostAt(String feed, long ts, String text) {
+    Item i = new Item(feed, feed(feed).nextSeq++, ts, null, text);
+    items.add(i);
+    return i.ref();
+  }
+
   synchronized void setEquivocation(String feed) {
     feed(feed).equivocation = true;
   }

@@ -184,6 +184,18 @@ class WebUiBrowserTest {
   }
 
   @Test
+  void postsDatedBeyondWhatADateCanHoldDoNotBlankTheTimeline() {
+    app.remotePostAt(MemoryAppService.BOB, Long.MAX_VALUE, "Posted at the end of time.");
+    app.remotePostAt(MemoryAppService.BOB, 8_640_000_000_000_001L, "One past the last date.");
+    open("#/home");
+    waitForPost("Spun two skeins");
+    waitForPost("Hello from my own computer.");
+    WebElement card = waitForPost("Posted at the end of time.");
+    assertEquals("unknown date", card.findElement(By.cssSelector("time")).getText());
+    assertEquals("unknown date", waitForPost("One past the last date.").findElement(By.cssSelector("time")).getText());
+  }
+
+  @Test
   void searchFindsPostsByTheirWords() {
     open("#/search");
     WebElement q = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".search-form input")));
