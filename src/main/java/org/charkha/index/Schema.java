@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * keys in insertion order keep the b-trees append-only, which is most of the ingest speed.
  */
 final class Schema {
-  /** 2: 32 KiB pages. 3: timelines ordered by {@code item.sort_ts}. */
+  /** 2: 32 KiB pages. 3: timelines ordered by {@code item.sort_ts}; the relay table. */
   static final int VERSION = 3;
   /**
    * Eight times SQLite's default. A catch-up writes tens of megabytes in one transaction, and
@@ -68,6 +68,11 @@ final class Schema {
       "CREATE TABLE follow(feed INTEGER NOT NULL, seq INTEGER NOT NULL, target INTEGER NOT NULL,"
           + " follows INTEGER NOT NULL, PRIMARY KEY(feed, seq)) WITHOUT ROWID",
       "CREATE INDEX follow_target ON follow(target, feed, seq)",
+      // What each indexed relay entry carried, so that when the relaying feed deletes or redacts
+      // it (its body, the proof, is then gone) the carried item can be withdrawn too.
+      "CREATE TABLE relay(feed INTEGER NOT NULL, seq INTEGER NOT NULL, author INTEGER NOT NULL,"
+          + " author_seq INTEGER NOT NULL, PRIMARY KEY(feed, seq)) WITHOUT ROWID",
+      "CREATE INDEX relay_carried ON relay(author, author_seq)",
       "CREATE TABLE profile(feed INTEGER NOT NULL, seq INTEGER NOT NULL, name TEXT, bio TEXT,"
           + " PRIMARY KEY(feed, seq)) WITHOUT ROWID",
       // Full-text search over item text (rowid = item.id) and profiles (rowid = -feed.id, name in
@@ -84,7 +89,7 @@ final class Schema {
       "INSERT INTO meta(key, value) VALUES('schema_version', " + VERSION + "), ('search_mark', 0)");
 
   private static final List<String> DROP = List.of(
-      "DROP TABLE IF EXISTS search", "DROP TABLE IF EXISTS profile", "DROP TABLE IF EXISTS follow",
+      "DROP TABLE IF EXISTS search", "DROP TABLE IF EXISTS relay", "DROP TABLE IF EXISTS profile", "DROP TABLE IF EXISTS follow",
       "DROP TABLE IF EXISTS reaction", "DROP TABLE IF EXISTS edit", "DROP TABLE IF EXISTS item",
       "DROP TABLE IF EXISTS feed", "DROP TABLE IF EXISTS meta");
 

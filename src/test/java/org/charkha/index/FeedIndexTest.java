@@ -268,6 +268,45 @@ class FeedIndexTest {
   }
 
   @Test
+  void aWithdrawnRelayTakesTheCarriedCommentOutOfSearchAndTheThread() {
+    Person alice = new Person();
+    Person carol = new Person(); // not followed: her comment arrives only relayed by Alice
+    EntryRef post = alice.post("root");
+    EntryRef carolReply = carol.comment(post, "carol's hedgehogsonnet");
+    EntryRef relay = alice.add(new Content.Relay(carol.log.prove(carolReply.seq())));
+    ingest(alice);
+    index.awaitSearch();
+    assertEquals(1, index.search("hedgehogsonnet", 5).size());
+
+    carol.add(new Content.Delete(carolReply.seq())); // Carol deletes; Alice's node withdraws the relay
+    alice.add(new Content.Delete(relay.seq()));
+    ingest(alice);
+    index.awaitSearch();
+
+    assertEquals(List.of(), index.search("hedgehogsonnet", 5));
+    ItemView carolNode = index.thread(post).orElseThrow().root().replies().get(0).item();
+    assertTrue(carolNode.deleted());
+    assertEquals(Optional.empty(), carolNode.text());
+  }
+
+  @Test
+  void aWithdrawnRelayLeavesACommentTheAuthorsOwnFeedStillHolds() {
+    Person alice = new Person();
+    Person carol = new Person();
+    EntryRef post = alice.post("root");
+    EntryRef carolReply = carol.comment(post, "still here quillwort");
+    EntryRef relay = alice.add(new Content.Relay(carol.log.prove(carolReply.seq())));
+    ingest(alice, carol);
+    alice.add(new Content.Delete(relay.seq()));
+    ingest(alice);
+    index.awaitSearch();
+
+    assertEquals(1, index.search("quillwort", 5).size());
+    assertEquals("still here quillwort",
+        index.thread(post).orElseThrow().root().replies().get(0).item().text().orElseThrow());
+  }
+
+  @Test
   void reactionsCountEachAuthorOncePerEmojiAndDeletingOneRemovesIt() {
     Person alice = new Person();
     Person bob = new Person();
