@@ -129,6 +129,8 @@ public final class Node implements AutoCloseable {
         if (!wanted.contains(f)) {
           log.info("unfollowing {}", f.shortName());
           sync.unfollow(f);
+          // Its stored log is gone, so is what the index derived from it: a reindex would agree.
+          index.clearFeed(f);
         }
       }
     } catch (IOException | RuntimeException e) {
