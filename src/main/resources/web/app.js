@@ -615,25 +615,39 @@
     }, delay === undefined ? 120 : delay);
   }
 
+  // EventSource retries by itself after a dropped connection, but gives up for good after an
+  // answer that is not 200 (a 503, a restarting node): then this opens a new one, waiting longer
+  // each time (2 s doubling to a minute), and refreshes the view once it is back.
   function connectEvents() {
     const label = h('span', { class: 'live-label' }, 'connecting');
     const dot = h('span', { class: 'live', title: 'Connecting to your node…' }, label);
     document.querySelector('.nav').append(dot);
     let wasOpen = false;
-    const es = new EventSource('/api/events?token=' + enc(TOKEN));
-    es.addEventListener('change', () => refreshSoon());
-    es.addEventListener('open', () => {
-      dot.className = 'live on';
-      label.textContent = 'live';
-      dot.title = 'Updates arrive as they happen';
-      if (wasOpen) refreshSoon(); // missed changes while disconnected
-      wasOpen = true;
-    });
-    es.addEventListener('error', () => {
-      dot.className = 'live off';
-      label.textContent = 'offline';
-      dot.title = 'Lost the connection to your node; retrying';
-    });
+    let backoff = 2000;
+    function connect() {
+      const es = new EventSource('/api/events?token=' + enc(TOKEN));
+      es.addEventListener('change', () => refreshSoon());
+      es.addEventListener('open', () => {
+        dot.className = 'live on';
+        label.textContent = 'live';
+        dot.title = 'Updates arrive as they happen';
+        backoff = 2000;
+        if (wasOpen) refreshSoon(); // missed changes while disconnected
+        wasOpen = true;
+      });
+      es.addEventListener('error', () => {
+        dot.className = 'live off';
+        label.textContent = 'offline';
+        dot.title = 'Lost the connection to your node; retrying';
+        if (es.readyState === EventSource.CLOSED) {
+          es.close();
+          setTimeout(connect, backoff);
+          backoff = Math.min(60000, backoff * 2);
+          wasOpen = true; // whatever happened meanwhile is fetched on reconnect
+        }
+      });
+    }
+    connect();
   }
 
   window.addEventListener('hashchange', () => {
