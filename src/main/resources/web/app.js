@@ -498,7 +498,7 @@
     async search(parts, params) {
       const q = params.get('q') || '';
       const id = uid('q');
-      const input = h('input', { id, type: 'search', name: 'q', value: q, placeholder: 'Words in posts and comments',
+      const input = h('input', { id, type: 'search', name: 'q', value: q, placeholder: 'Words in posts, comments and profiles',
         maxlength: 256, autocomplete: 'off' });
       const form = h('form', { role: 'search', class: 'search-form' },
         h('label', { for: id, class: 'sr-only' }, 'Search posts'), input,
@@ -517,8 +517,15 @@
       async function load() {
         try {
           const found = await api('/search?q=' + enc(q) + '&limit=50');
-          fill(results, h('p', { class: 'muted', role: 'status' },
-            found.length === 1 ? '1 result' : found.length + ' results'), ...found.map((p) => safeCard(p)));
+          const n = found.posts.length + found.people.length;
+          fill(results, h('p', { class: 'muted', role: 'status' }, n === 1 ? '1 result' : n + ' results'),
+            found.people.length ? h('section', { class: 'card people-results' }, h('h2', {}, 'People'),
+              h('ul', { class: 'people-list' }, found.people.map((x) => h('li', {},
+                h('a', { href: route('profile', x.feed) }, x.name || shortKey(x.feed)),
+                ' ', h('span', { class: 'key' }, shortKey(x.feed)),
+                x.bio ? h('p', { class: 'bio muted' }, x.bio) : null)))) : null,
+            found.posts.length && found.people.length ? h('h2', {}, 'Posts') : null,
+            ...found.posts.map((p) => safeCard(p)));
         } catch (e) {
           fill(results, h('p', { class: 'empty error' }, e.message));
         }

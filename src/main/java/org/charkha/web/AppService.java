@@ -42,8 +42,11 @@ public interface AppService {
   /** Feeds known to follow {@code feed}, among those this node holds. */
   List<ProfileView> followers(String feed);
 
-  /** Posts and comments whose text matches {@code query}, best first. */
-  List<PostView> search(String query, int limit);
+  /**
+   * Posts and comments whose text matches {@code query}, and feeds whose name or bio does, each
+   * best first; {@code limit} bounds the two together.
+   */
+  SearchResults search(String query, int limit);
 
   StatusView status();
 
@@ -138,6 +141,13 @@ public interface AppService {
       String rejected,
       boolean equivocation,
       String state) {}
+
+  record SearchResults(List<PostView> posts, List<ProfileView> people) {
+    public SearchResults {
+      posts = List.copyOf(posts);
+      people = List.copyOf(people);
+    }
+  }
 
   record StatusView(int dhtNodes, int peers, List<FeedStatus> feeds) {
     public StatusView {

@@ -180,12 +180,16 @@ final class MemoryAppService implements AppService {
   }
 
   @Override
-  public synchronized List<PostView> search(String query, int limit) {
+  public synchronized SearchResults search(String query, int limit) {
     maybeFail();
     String q = query.toLowerCase(Locale.ROOT);
-    return newestFirst(items).stream()
+    List<ProfileView> people = feeds.values().stream()
+        .filter(f -> (f.name + " " + f.bio).toLowerCase(Locale.ROOT).contains(q))
+        .limit(limit).map(this::profileOf).toList();
+    List<PostView> posts = newestFirst(items).stream()
         .filter(i -> !i.deleted && i.text.toLowerCase(Locale.ROOT).contains(q))
-        .limit(limit).map(this::view).toList();
+        .limit(limit - people.size()).map(this::view).toList();
+    return new SearchResults(posts, people);
   }
 
   @Override

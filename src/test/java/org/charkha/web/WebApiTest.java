@@ -256,8 +256,19 @@ class WebApiTest {
     assertEquals(5, json(get("/api/feeds/" + MemoryAppService.SELF + "/timeline", TOKEN)).get("items").size());
 
     JsonNode found = json(get("/api/search?q=NOTE%203", TOKEN));
-    assertEquals(1, found.size());
-    assertEquals("note 3", found.get(0).get("text").asText());
+    assertEquals(1, found.get("posts").size());
+    assertEquals("note 3", found.get("posts").get(0).get("text").asText());
+    assertEquals(0, found.get("people").size());
+  }
+
+  @Test
+  void searchReturnsPeopleWhoseBioMatches() throws Exception {
+    JsonNode found = json(get("/api/search?q=spin", TOKEN));
+    assertEquals(1, found.get("people").size());
+    JsonNode asha = found.get("people").get(0);
+    assertEquals(MemoryAppService.SELF, asha.get("feed").asText());
+    assertEquals("Asha", asha.get("name").asText());
+    assertTrue(asha.get("link").asText().startsWith("magnet:?xs=urn:btpk:"));
   }
 
   @Test

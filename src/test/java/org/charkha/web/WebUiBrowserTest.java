@@ -206,6 +206,16 @@ class WebUiBrowserTest {
   }
 
   @Test
+  void searchListsPeopleWhoseBioMatchesWithALinkToTheirProfile() {
+    open("#/search?q=spin");
+    WebElement person = wait.until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector(".people-results a[href='#/profile/" + MemoryAppService.SELF + "']")));
+    assertEquals("Asha", person.getText());
+    person.click();
+    wait.until(ExpectedConditions.textToBe(By.cssSelector(".profile h1"), "Asha"));
+  }
+
+  @Test
   void aPostFromAFollowedFeedArrivesLiveWithoutReload() {
     open("#/home");
     waitForPost("Spun two skeins");
