@@ -202,6 +202,15 @@
       : h('p', { class: 'text' }, p.text);
     card.append(text);
     if (p.deleted) return card;
+    const history = Array.isArray(p.history) ? p.history : [];
+    if (history.length > 1) {
+      // Every version but the last (the text shown above), newest first.
+      const earlier = history.slice(0, -1).reverse();
+      card.append(h('details', { class: 'history' },
+        h('summary', {}, earlier.length === 1 ? 'Edited: 1 earlier version' : 'Edited: ' + earlier.length + ' earlier versions'),
+        h('ol', { class: 'versions' }, earlier.map((v) => h('li', {},
+          timeEl(v.ts), h('p', { class: 'text' }, v.text))))));
+    }
 
     const bar = h('div', { class: 'actions' });
     const counts = p.reactions || {};

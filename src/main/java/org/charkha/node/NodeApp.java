@@ -107,7 +107,14 @@ public final class NodeApp implements AppService {
     for (org.charkha.index.ThreadNode r : n.replies()) {
       replies.add(node(r, bad));
     }
-    return new ThreadNode(view(n.item(), bad), replies);
+    PostView post = view(n.item(), bad);
+    if (n.item().edited() && !n.item().deleted()) {
+      FeedId author = n.item().author();
+      post = post.withHistory(index.post(n.item().ref().withoutHash()).map(d -> d.history().stream()
+          .map(v -> new TextVersion(EntryRef.of(author, v.seq()).toString(), v.timestamp(), v.text())).toList())
+          .orElse(List.of()));
+    }
+    return new ThreadNode(post, replies);
   }
 
   @Override

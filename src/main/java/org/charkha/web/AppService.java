@@ -80,7 +80,9 @@ public interface AppService {
    * One post or comment as shown. {@code text} is the current text (after edits) and empty when
    * {@code deleted}; {@code onRef} is what a comment replies to, null for a post; {@code
    * equivocation} is true when the author's feed has been seen with two different versions at
-   * one sequence number.
+   * one sequence number. {@code history} is filled in threads only, for an edited item that is
+   * not deleted: every version of its text, oldest (the original) first, the current one last;
+   * elsewhere it is empty.
    */
   record PostView(
       String ref,
@@ -95,11 +97,29 @@ public interface AppService {
       int replyCount,
       Map<String, Integer> reactions,
       boolean mine,
-      boolean equivocation) {
+      boolean equivocation,
+      List<TextVersion> history) {
     public PostView {
       reactions = Collections.unmodifiableMap(new LinkedHashMap<>(reactions)); // keeps the given order
+      history = List.copyOf(history);
+    }
+
+    /** A view without text history, as lists other than threads show it. */
+    public PostView(String ref, String feed, String authorName, long seq, long ts, String text, boolean edited,
+        boolean deleted, String onRef, int replyCount, Map<String, Integer> reactions, boolean mine,
+        boolean equivocation) {
+      this(ref, feed, authorName, seq, ts, text, edited, deleted, onRef, replyCount, reactions, mine, equivocation,
+          List.of());
+    }
+
+    public PostView withHistory(List<TextVersion> versions) {
+      return new PostView(ref, feed, authorName, seq, ts, text, edited, deleted, onRef, replyCount, reactions, mine,
+          equivocation, versions);
     }
   }
+
+  /** One version of a text: {@code ref} is the entry that wrote it (the item itself, or an edit). */
+  record TextVersion(String ref, long ts, String text) {}
 
   record ThreadNode(PostView post, List<ThreadNode> replies) {
     public ThreadNode {

@@ -162,6 +162,22 @@ class CliTest {
   }
 
   @Test
+  void aThreadShowsEveryVersionOfAnEditedPost() throws Exception {
+    run("init", "--name", "Asha");
+    String ref = run("post", "first draft").lastWord();
+    run("edit", ref, "second draft");
+    run("edit", ref, "final text");
+    JsonNode root = json.readTree(run("thread", ref, "--json").out()).get("root");
+    assertEquals("final text", root.get("text").asText());
+    JsonNode history = root.get("history");
+    assertEquals(3, history.size());
+    assertEquals("first draft", history.get(0).get("text").asText());
+    assertEquals(ref, history.get(0).get("ref").asText());
+    assertEquals("second draft", history.get(1).get("text").asText());
+    assertEquals("final text", history.get(2).get("text").asText());
+  }
+
+  @Test
   void searchFindsAPersonByAWordInTheirBio() throws Exception {
     run("init", "--name", "Asha");
     run("profile", "--bio", "I spin khadi on a peti charkha");

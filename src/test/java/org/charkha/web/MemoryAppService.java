@@ -42,6 +42,7 @@ final class MemoryAppService implements AppService {
     final String onRef;
     String text;
     boolean edited;
+    final List<String> earlier = new ArrayList<>();
     boolean deleted;
     final Map<String, Integer> reactions = new LinkedHashMap<>();
 
@@ -160,7 +161,7 @@ final class MemoryAppService implements AppService {
   @Override
   public synchronized ThreadView thread(String ref) {
     Item root = item(ref);
-    return new ThreadView(view(root), replies(root.ref()));
+    return new ThreadView(withHistory(root), replies(root.ref()));
   }
 
   @Override
@@ -222,6 +223,7 @@ final class MemoryAppService implements AppService {
   public String edit(String ref, String text) {
     synchronized (this) {
       Item i = ownItem(ref);
+      i.earlier.add(i.text);
       i.text = text;
       i.edited = true;
     }
@@ -357,7 +359,19 @@ final class MemoryAppService implements AppService {
 
   private List<ThreadNode> replies(String ref) {
     return items.stream().filter(i -> ref.equals(i.onRef))
-        .map(i -> new ThreadNode(view(i), replies(i.ref()))).toList();
+        .map(i -> new ThreadNode(withHistory(i), replies(i.ref()))).toList();
+  }
+
+  private PostView withHistory(Item i) {
+    if (!i.edited || i.deleted) {
+      return view(i);
+    }
+    List<TextVersion> versions = new ArrayList<>();
+    for (String t : i.earlier) {
+      versions.add(new TextVersion(i.ref(), i.ts, t));
+    }
+    versions.add(new TextVersion(i.ref(), i.ts, i.text));
+    return view(i).withHistory(versions);
   }
 
   private PostView view(Item i) {

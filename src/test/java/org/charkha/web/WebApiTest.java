@@ -262,6 +262,17 @@ class WebApiTest {
   }
 
   @Test
+  void aThreadCarriesTheTextHistoryOfAnEditedPost() throws Exception {
+    String ref = app.post("first words");
+    app.edit(ref, "better words");
+    JsonNode root = json(get("/api/thread/" + ref, TOKEN)).get("root");
+    assertEquals(2, root.get("history").size());
+    assertEquals("better words", root.get("history").get(1).get("text").asText());
+    assertEquals(0, json(get("/api/timeline", TOKEN)).get("items").get(0).get("history").size(),
+        "timelines leave the history out");
+  }
+
+  @Test
   void searchReturnsPeopleWhoseBioMatches() throws Exception {
     JsonNode found = json(get("/api/search?q=spin", TOKEN));
     assertEquals(1, found.get("people").size());

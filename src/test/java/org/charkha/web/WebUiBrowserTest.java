@@ -173,6 +173,18 @@ class WebUiBrowserTest {
   }
 
   @Test
+  void aThreadShowsTheEarlierVersionsOfAnEditedPost() {
+    String ref = app.refsOf(MemoryAppService.SELF).get(0);
+    app.edit(ref, "Hello again, said better.");
+    open("#/thread/" + ref);
+    WebElement card = waitForPost("Hello again, said better.");
+    WebElement history = card.findElement(By.cssSelector("details.history"));
+    assertEquals("Edited: 1 earlier version", history.findElement(By.tagName("summary")).getText());
+    history.findElement(By.tagName("summary")).click();
+    wait.until(ExpectedConditions.textToBePresentInElement(history, "Hello from my own computer. No company in between."));
+  }
+
+  @Test
   void ownerReactsAndTheCountShows() {
     String bobPost = app.refsOf(MemoryAppService.BOB).get(0);
     open("#/home");
