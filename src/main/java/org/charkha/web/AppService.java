@@ -29,7 +29,7 @@ public interface AppService {
   /** Posts (not comments) of the owner and everyone they follow, newest first. */
   Page<PostView> homeTimeline(String cursor, int limit);
 
-  /** Posts and comments of one feed, newest first. */
+  /** Posts (not comments) of one feed, newest first. */
   Page<PostView> authorTimeline(String feed, String cursor, int limit);
 
   /** An entry with all its known comments, nested by what each one replies to. */
