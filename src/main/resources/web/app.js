@@ -7,6 +7,14 @@
 
 (() => {
   const TOKEN = document.querySelector('meta[name="charkha-token"]').content;
+  // The token link (/?t=…) has set the session cookie: the token leaves the address bar, so it is
+  // not in the history, a bookmark or a shared screen.
+  if (new URLSearchParams(location.search).has('t')) {
+    const rest = new URLSearchParams(location.search);
+    rest.delete('t');
+    const query = rest.toString();
+    history.replaceState(history.state, '', location.pathname + (query ? '?' + query : '') + location.hash);
+  }
   const main = document.getElementById('main');
   const REACTIONS = ['👍', '❤️', '😂', '🙏', '🎉'];
   const MAX_EXTRA_REACTIONS = 6; // beyond the five above, shown by count; a feed could invent thousands
