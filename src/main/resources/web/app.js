@@ -560,8 +560,11 @@
           h('th', { scope: 'row' }, h('a', { href: route('profile', f.feed) }, f.name || shortKey(f.feed)),
             h('div', { class: 'key' }, shortKey(f.feed))),
           h('td', { 'data-label': 'State' }, f.state),
-          h('td', { 'data-label': 'Held / newest' }, f.heldSeq + ' / ' + f.knownSeq),
-          h('td', { 'data-label': 'Behind' }, f.lag ? f.lag + (f.lag === 1 ? ' version' : ' versions') : 'current'),
+          // knownSeq -1: no version of the feed has been found yet (its record is being looked up).
+          h('td', { 'data-label': 'Held / newest' }, f.knownSeq < 0
+            ? (f.heldSeq < 0 ? 'resolving' : f.heldSeq + ' / resolving') : f.heldSeq + ' / ' + f.knownSeq),
+          h('td', { 'data-label': 'Behind' }, f.knownSeq < 0 ? 'resolving'
+            : f.lag ? f.lag + (f.lag === 1 ? ' version' : ' versions') : 'current'),
           h('td', { 'data-label': 'Progress' },
             h('progress', { max: 1, value: f.progress, 'aria-label': 'Progress ' + Math.round(f.progress * 100) + '%' }),
             ' ' + Math.round(f.progress * 100) + '%'),

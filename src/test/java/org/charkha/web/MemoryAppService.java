@@ -28,6 +28,7 @@ final class MemoryAppService implements AppService {
     final Set<String> following = new LinkedHashSet<>();
     long nextSeq;
     boolean equivocation;
+    boolean resolving;
 
     Feed(String id, String name) {
       this.id = id;
@@ -94,6 +95,11 @@ final class MemoryAppService implements AppService {
     Item i = new Item(feed, feed(feed).nextSeq++, ts, null, text);
     items.add(i);
     return i.ref();
+  }
+
+  /** The node has not found any version of {@code feed} yet. */
+  synchronized void setResolving(String feed) {
+    feed(feed).resolving = true;
   }
 
   synchronized void setEquivocation(String feed) {
@@ -198,8 +204,8 @@ final class MemoryAppService implements AppService {
     List<FeedStatus> out = new ArrayList<>();
     for (String f : feeds.get(SELF).following) {
       Feed feed = feeds.get(f);
-      long known = feed.nextSeq + 1;
-      long held = feed.nextSeq;
+      long known = feed.resolving ? -1 : feed.nextSeq + 1;
+      long held = feed.resolving ? -1 : feed.nextSeq;
       out.add(new FeedStatus(f, feed.name, known, held, known - held, 0.5, null, feed.equivocation,
           "fetching"));
     }

@@ -196,6 +196,16 @@ class WebUiBrowserTest {
   }
 
   @Test
+  void aFeedNotYetFoundShowsAsResolvingOnTheStatusPage() {
+    app.setResolving(MemoryAppService.BOB);
+    open("#/status");
+    WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".status-table tbody tr")));
+    assertEquals("resolving", row.findElement(By.cssSelector("td[data-label='Held / newest']")).getText());
+    assertEquals("resolving", row.findElement(By.cssSelector("td[data-label='Behind']")).getText());
+    assertFalse(row.getText().contains("-1"), row.getText());
+  }
+
+  @Test
   void ownerReactsAndTheCountShows() {
     String bobPost = app.refsOf(MemoryAppService.BOB).get(0);
     open("#/home");
