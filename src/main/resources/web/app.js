@@ -7,6 +7,14 @@
 
 (() => {
   const TOKEN = document.querySelector('meta[name="charkha-token"]').content;
+  // The token link (/?t=…) has set the session cookie: the token leaves the address bar, so it is
+  // not in the history, a bookmark or a shared screen.
+  if (new URLSearchParams(location.search).has('t')) {
+    const rest = new URLSearchParams(location.search);
+    rest.delete('t');
+    const query = rest.toString();
+    history.replaceState(history.state, '', location.pathname + (query ? '?' + query : '') + location.hash);
+  }
   const main = document.getElementById('main');
   const REACTIONS = ['👍', '❤️', '😂', '🙏', '🎉'];
   const MAX_EXTRA_REACTIONS = 6; // beyond the five above, shown by count; a feed could invent thousands
@@ -90,8 +98,13 @@
     if (a < 7 * 86400) return rtf.format(Math.round(s / 86400), 'day');
     return new Date(ts).toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
   }
+  // The time is the author's claim: any integer. Past year 275760 (or as a JSON number too big to
+  // be exact) a Date is invalid and toISOString() throws, so such a time shows as text.
   function timeEl(ts) {
     const d = new Date(ts);
+    if (typeof ts !== 'number' || !Number.isFinite(d.getTime())) {
+      return h('time', { class: 'unknown', title: 'The author gave an impossible time: ' + String(ts) }, 'unknown date');
+    }
     return h('time', { datetime: d.toISOString(), title: d.toLocaleString(), 'data-ts': ts }, relTime(ts));
   }
   setInterval(() => {
@@ -197,6 +210,15 @@
       : h('p', { class: 'text' }, p.text);
     card.append(text);
     if (p.deleted) return card;
+    const history = Array.isArray(p.history) ? p.history : [];
+    if (history.length > 1) {
+      // Every version but the last (the text shown above), newest first.
+      const earlier = history.slice(0, -1).reverse();
+      card.append(h('details', { class: 'history' },
+        h('summary', {}, earlier.length === 1 ? 'Edited: 1 earlier version' : 'Edited: ' + earlier.length + ' earlier versions'),
+        h('ol', { class: 'versions' }, earlier.map((v) => h('li', {},
+          timeEl(v.ts), h('p', { class: 'text' }, v.text))))));
+    }
 
     const bar = h('div', { class: 'actions' });
     const counts = p.reactions || {};
@@ -243,6 +265,17 @@
     return card;
   }
 
+  // One card that fails to render (some field no sane feed would send) becomes a placeholder, so
+  // it never takes the rest of the list down with it.
+  function safeCard(p, opts) {
+    try {
+      return postCard(p, opts);
+    } catch (e) {
+      return h('article', { class: 'post broken', 'data-ref': p && typeof p.ref === 'string' ? p.ref : null },
+        h('p', { class: 'text muted' }, 'This post could not be shown.'));
+    }
+  }
+
   // When a live update re-renders a list, keyboard focus goes back to the same control of the
   // same post. Returns the function that restores it, or null when focus is elsewhere.
   function focusInList(list) {
@@ -271,7 +304,7 @@
         const pg = await load(c, limit);
         const focus = replace ? focusInList(list) : null;
         if (replace) list.replaceChildren();
-        for (const p of pg.items) list.append(postCard(p));
+        for (const p of pg.items) list.append(safeCard(p));
         if (focus) focus();
         shown = replace ? pg.items.length : shown + pg.items.length;
         cursor = pg.nextCursor;
@@ -345,7 +378,7 @@
       function replies(nodes) {
         const ul = h('ul', { class: 'replies-list' });
         for (const n of nodes) {
-          ul.append(h('li', {}, postCard(n.post, { inThread: true, onReply: openReply }),
+          ul.append(h('li', {}, safeCard(n.post, { inThread: true, onReply: openReply }),
             n.replies.length ? replies(n.replies) : null));
         }
         return ul;
@@ -353,7 +386,7 @@
 
       async function load() {
         const t = await api('/thread/' + ref);
-        const root = postCard(t.root, { onReply: (card) => form.input.focus() });
+        const root = safeCard(t.root, { onReply: (card) => form.input.focus() });
         const form = textForm({ label: 'Write a reply', hideLabel: true, button: 'Reply', rows: 2, cls: 'reply-form',
           placeholder: 'Write a reply…', hint: KEY_HINT,
           onSubmit: (text) => api('/comment', { on: t.root.ref, text }) });
@@ -482,7 +515,7 @@
     async search(parts, params) {
       const q = params.get('q') || '';
       const id = uid('q');
-      const input = h('input', { id, type: 'search', name: 'q', value: q, placeholder: 'Words in posts and comments',
+      const input = h('input', { id, type: 'search', name: 'q', value: q, placeholder: 'Words in posts, comments and profiles',
         maxlength: 256, autocomplete: 'off' });
       const form = h('form', { role: 'search', class: 'search-form' },
         h('label', { for: id, class: 'sr-only' }, 'Search posts'), input,
@@ -501,8 +534,15 @@
       async function load() {
         try {
           const found = await api('/search?q=' + enc(q) + '&limit=50');
-          fill(results, h('p', { class: 'muted', role: 'status' },
-            found.length === 1 ? '1 result' : found.length + ' results'), ...found.map((p) => postCard(p)));
+          const n = found.posts.length + found.people.length;
+          fill(results, h('p', { class: 'muted', role: 'status' }, n === 1 ? '1 result' : n + ' results'),
+            found.people.length ? h('section', { class: 'card people-results' }, h('h2', {}, 'People'),
+              h('ul', { class: 'people-list' }, found.people.map((x) => h('li', {},
+                h('a', { href: route('profile', x.feed) }, x.name || shortKey(x.feed)),
+                ' ', h('span', { class: 'key' }, shortKey(x.feed)),
+                x.bio ? h('p', { class: 'bio muted' }, x.bio) : null)))) : null,
+            found.posts.length && found.people.length ? h('h2', {}, 'Posts') : null,
+            ...found.posts.map((p) => safeCard(p)));
         } catch (e) {
           fill(results, h('p', { class: 'empty error' }, e.message));
         }
@@ -520,8 +560,11 @@
           h('th', { scope: 'row' }, h('a', { href: route('profile', f.feed) }, f.name || shortKey(f.feed)),
             h('div', { class: 'key' }, shortKey(f.feed))),
           h('td', { 'data-label': 'State' }, f.state),
-          h('td', { 'data-label': 'Held / newest' }, f.heldSeq + ' / ' + f.knownSeq),
-          h('td', { 'data-label': 'Behind' }, f.lag ? f.lag + (f.lag === 1 ? ' version' : ' versions') : 'current'),
+          // knownSeq -1: no version of the feed has been found yet (its record is being looked up).
+          h('td', { 'data-label': 'Held / newest' }, f.knownSeq < 0
+            ? (f.heldSeq < 0 ? 'resolving' : f.heldSeq + ' / resolving') : f.heldSeq + ' / ' + f.knownSeq),
+          h('td', { 'data-label': 'Behind' }, f.knownSeq < 0 ? 'resolving'
+            : f.lag ? f.lag + (f.lag === 1 ? ' version' : ' versions') : 'current'),
           // progress is null until the torrent's metadata says how many pieces there are
           h('td', { 'data-label': 'Progress' }, f.progress === null
             ? [h('progress', { max: 1, 'aria-label': 'Fetching metadata' }), ' fetching metadata']
@@ -604,25 +647,39 @@
     }, delay === undefined ? 120 : delay);
   }
 
+  // EventSource retries by itself after a dropped connection, but gives up for good after an
+  // answer that is not 200 (a 503, a restarting node): then this opens a new one, waiting longer
+  // each time (2 s doubling to a minute), and refreshes the view once it is back.
   function connectEvents() {
     const label = h('span', { class: 'live-label' }, 'connecting');
     const dot = h('span', { class: 'live', title: 'Connecting to your node…' }, label);
     document.querySelector('.nav').append(dot);
     let wasOpen = false;
-    const es = new EventSource('/api/events?token=' + enc(TOKEN));
-    es.addEventListener('change', () => refreshSoon());
-    es.addEventListener('open', () => {
-      dot.className = 'live on';
-      label.textContent = 'live';
-      dot.title = 'Updates arrive as they happen';
-      if (wasOpen) refreshSoon(); // missed changes while disconnected
-      wasOpen = true;
-    });
-    es.addEventListener('error', () => {
-      dot.className = 'live off';
-      label.textContent = 'offline';
-      dot.title = 'Lost the connection to your node; retrying';
-    });
+    let backoff = 2000;
+    function connect() {
+      const es = new EventSource('/api/events?token=' + enc(TOKEN));
+      es.addEventListener('change', () => refreshSoon());
+      es.addEventListener('open', () => {
+        dot.className = 'live on';
+        label.textContent = 'live';
+        dot.title = 'Updates arrive as they happen';
+        backoff = 2000;
+        if (wasOpen) refreshSoon(); // missed changes while disconnected
+        wasOpen = true;
+      });
+      es.addEventListener('error', () => {
+        dot.className = 'live off';
+        label.textContent = 'offline';
+        dot.title = 'Lost the connection to your node; retrying';
+        if (es.readyState === EventSource.CLOSED) {
+          es.close();
+          setTimeout(connect, backoff);
+          backoff = Math.min(60000, backoff * 2);
+          wasOpen = true; // whatever happened meanwhile is fetched on reconnect
+        }
+      });
+    }
+    connect();
   }
 
   window.addEventListener('hashchange', () => {

@@ -108,8 +108,8 @@ final class NodeClient implements AppService {
   }
 
   @Override
-  public List<PostView> search(String query, int limit) {
-    return get("/search?q=" + q(query) + "&limit=" + limit, listOf(PostView.class));
+  public SearchResults search(String query, int limit) {
+    return get("/search?q=" + q(query) + "&limit=" + limit, type(SearchResults.class));
   }
 
   @Override

@@ -147,7 +147,7 @@ final class Reads {
     }
   }
 
-  @Command(name = "search", description = "Full-text search over posts and comments.")
+  @Command(name = "search", description = "Full-text search over posts, comments and people's names and bios.")
   static final class Search extends ReadCommand {
     @Parameters(paramLabel = "QUERY", arity = "1..*")
     List<String> words;
@@ -161,13 +161,19 @@ final class Reads {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     void print(Object result, PrintWriter out) {
-      List<PostView> hits = (List<PostView>) result;
-      if (hits.isEmpty()) {
+      AppService.SearchResults hits = (AppService.SearchResults) result;
+      if (hits.posts().isEmpty() && hits.people().isEmpty()) {
         out.println("No matches.");
       }
-      for (PostView p : hits) {
+      if (!hits.people().isEmpty()) {
+        out.println("People:");
+        for (ProfileView p : hits.people()) {
+          out.println("  " + (p.name().isEmpty() ? "(no name)" : p.name()) + "  " + p.link());
+        }
+        out.println();
+      }
+      for (PostView p : hits.posts()) {
         printPost(p, out, "");
         out.println();
       }

@@ -4,7 +4,8 @@ import static com.google.common.base.Preconditions.checkArgument;
 
 /**
  * Where a timeline page starts: items strictly older than ({@code timestamp}, {@code id}). Items
- * are ordered by the author's claimed timestamp, then by the index's row id so that equal
+ * are ordered by the author's claimed timestamp (capped at an hour past when the index first saw
+ * them, so a far-future claim cannot pin a post on top), then by the index's row id so that equal
  * timestamps still page without gaps or repeats. Row ids are local to one index file, so a cursor
  * is an opaque token for the next page, not something to store; text form {@code <ts>.<id>}.
  */

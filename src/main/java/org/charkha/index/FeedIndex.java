@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.charkha.feed.Entry;
 import org.charkha.feed.EntryRef;
 import org.charkha.feed.FeedId;
@@ -59,7 +60,7 @@ public final class FeedIndex implements AutoCloseable {
   private final AtomicBoolean searchScheduled = new AtomicBoolean();
   private volatile boolean closed;
 
-  private FeedIndex(Path file) throws SQLException {
+  private FeedIndex(Path file, LongSupplier clock) throws SQLException {
     this.file = file;
     writeConn = DriverManager.getConnection("jdbc:sqlite:" + file);
     try {
@@ -73,7 +74,7 @@ public final class FeedIndex implements AutoCloseable {
         s.execute("PRAGMA temp_store = MEMORY");
       }
       fresh = Schema.createOrCheck(writeConn, file.toString());
-      writer = new IndexWriter(writeConn);
+      writer = new IndexWriter(writeConn, clock);
       readConn = DriverManager.getConnection("jdbc:sqlite:" + file);
       try (Statement s = readConn.createStatement()) {
         s.execute("PRAGMA busy_timeout = 10000");
@@ -95,8 +96,13 @@ public final class FeedIndex implements AutoCloseable {
 
   /** Opens the index at {@code file}, creating it if missing. */
   public static FeedIndex open(Path file) {
+    return open(file, System::currentTimeMillis);
+  }
+
+  /** Opens the index with {@code clock} as the time items are first seen (tests set it). */
+  static FeedIndex open(Path file, LongSupplier clock) {
     try {
-      FeedIndex index = new FeedIndex(file);
+      FeedIndex index = new FeedIndex(file, clock);
       index.scheduleSearch(); // finish what a previous process left behind
       return index;
     } catch (SQLException e) {
@@ -158,7 +164,9 @@ public final class FeedIndex implements AutoCloseable {
 
   /**
    * Posts of {@code feeds} (for a home timeline: the own feed and those it follows), newest first,
-   * older than {@code cursor}; not deleted ones.
+   * older than {@code cursor}; not deleted ones. "Newest" is the author's claimed time, except
+   * that a claim later than an hour past when this index first saw the post counts as that
+   * (a post dated in the future must not stay on top); a reindex may move such posts.
    */
   public Page<ItemView> homeTimeline(Set<FeedId> feeds, Cursor cursor, int limit) {
     return read("home timeline", () -> reader.homeTimeline(feeds, cursor, clamp(limit)));

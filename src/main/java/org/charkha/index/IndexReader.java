@@ -21,7 +21,7 @@ import org.charkha.feed.Hex;
 /** The read side, on its own connection so that queries never wait behind a long ingest. */
 final class IndexReader {
   private static final String ITEM_COLUMNS = "i.id, i.seq, i.kind, i.ts, i.hash, i.parent_seq, i.text,"
-      + " i.edited_ts, i.deleted, f.key, f.name, pf.key";
+      + " i.edited_ts, i.deleted, f.key, f.name, pf.key, i.sort_ts";
   private static final String ITEM_FROM = from("");
 
   private static String from(String indexedBy) {
@@ -34,8 +34,8 @@ final class IndexReader {
   private static String timeline(String index, String feedFilter) {
     return "SELECT " + ITEM_COLUMNS + ITEM_FROM + " JOIN (SELECT id AS pid FROM item INDEXED BY " + index
         + " WHERE kind = 0 AND deleted = 0 AND " + feedFilter
-        + " AND ts <= ? AND (ts < ? OR id < ?) ORDER BY ts DESC, id DESC LIMIT ?) p ON p.pid = i.id"
-        + " ORDER BY i.ts DESC, i.id DESC";
+        + " AND sort_ts <= ? AND (sort_ts < ? OR id < ?) ORDER BY sort_ts DESC, id DESC LIMIT ?) p ON p.pid = i.id"
+        + " ORDER BY i.sort_ts DESC, i.id DESC";
   }
 
   /**
@@ -153,7 +153,7 @@ final class IndexReader {
     Optional<Cursor> next = Optional.empty();
     if (rows.size() == limit) {
       Row last = rows.get(rows.size() - 1);
-      next = Optional.of(new Cursor(last.ts, last.id));
+      next = Optional.of(new Cursor(last.sortTs, last.id));
     }
     return new Page<>(items, next);
   }
@@ -171,10 +171,10 @@ final class IndexReader {
         return Optional.empty();
       }
       row = Row.read(rs);
-      fid = rs.getLong(13);
-      editSeq = rs.getLong(14);
+      fid = rs.getLong(14);
+      editSeq = rs.getLong(15);
       edited = !rs.wasNull();
-      orig = rs.getString(15);
+      orig = rs.getString(16);
     }
     ItemView view = decorate(List.of(row)).get(0);
     List<TextVersion> history = new ArrayList<>();
@@ -441,7 +441,7 @@ final class IndexReader {
       while (rs.next()) {
         Row r = Row.read(rs);
         if (withDepth) {
-          r.depth = rs.getInt(13);
+          r.depth = rs.getInt(14);
         }
         rows.add(r);
       }
@@ -463,6 +463,7 @@ final class IndexReader {
     byte[] authorKey;
     String authorName;
     byte[] parentKey;
+    long sortTs;
     int depth;
 
     static Row read(ResultSet rs) throws SQLException {
@@ -480,6 +481,7 @@ final class IndexReader {
       r.authorKey = rs.getBytes(10);
       r.authorName = rs.getString(11);
       r.parentKey = rs.getBytes(12);
+      r.sortTs = rs.getLong(13);
       return r;
     }
 

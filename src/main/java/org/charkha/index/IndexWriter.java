@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.charkha.feed.Content;
 import org.charkha.feed.Entry;
 import org.charkha.feed.EntryType;
@@ -34,6 +35,7 @@ final class IndexWriter {
 
   private final Connection c;
   private final Statement stmt;
+  private final LongSupplier clock;
   private final FeedKeys.Writer feeds;
 
   private final PreparedStatement insertItem;
@@ -58,6 +60,10 @@ final class IndexWriter {
   private final PreparedStatement latestBio;
   private final PreparedStatement setProfile;
   private final PreparedStatement selectProfile;
+  private final PreparedStatement insertRelay;
+  private final PreparedStatement selectRelay;
+  private final PreparedStatement deleteRelay;
+  private final PreparedStatement otherRelays;
   private final PreparedStatement searchDelete;
   private final PreparedStatement searchInsert;
   private final PreparedStatement searchBulk;
@@ -75,12 +81,13 @@ final class IndexWriter {
   private final Set<Long> dirtyProfiles = new LinkedHashSet<>();
   private final Map<Long, Long> nextSeqOf = new HashMap<>();
 
-  IndexWriter(Connection c) throws SQLException {
+  IndexWriter(Connection c, LongSupplier clock) throws SQLException {
     this.c = c;
+    this.clock = clock;
     this.stmt = c.createStatement();
     this.feeds = new FeedKeys.Writer(c);
-    insertItem = c.prepareStatement("INSERT INTO item(feed, seq, kind, ts, hash, parent_feed, parent_seq, text, deleted)"
-        + " VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(feed, seq) DO NOTHING");
+    insertItem = c.prepareStatement("INSERT INTO item(feed, seq, kind, ts, hash, parent_feed, parent_seq, text, deleted,"
+        + " sort_ts) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(feed, seq) DO NOTHING");
     insertReaction = c.prepareStatement("INSERT INTO reaction(feed, seq, target_feed, target_seq, emoji)"
         + " VALUES(?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     insertFollow = c.prepareStatement("INSERT INTO follow(feed, seq, target, follows) VALUES(?, ?, ?, ?) ON CONFLICT DO NOTHING");
@@ -104,6 +111,11 @@ final class IndexWriter {
     latestBio = c.prepareStatement("SELECT bio FROM profile WHERE feed = ? AND bio IS NOT NULL ORDER BY seq DESC LIMIT 1");
     selectProfile = c.prepareStatement("SELECT name, bio FROM feed WHERE id = ?");
     setProfile = c.prepareStatement("UPDATE feed SET name = ?, bio = ? WHERE id = ?");
+    insertRelay = c.prepareStatement("INSERT INTO relay(feed, seq, author, author_seq) VALUES(?, ?, ?, ?)"
+        + " ON CONFLICT DO NOTHING");
+    selectRelay = c.prepareStatement("SELECT author, author_seq FROM relay WHERE feed = ? AND seq = ?");
+    deleteRelay = c.prepareStatement("DELETE FROM relay WHERE feed = ? AND seq = ?");
+    otherRelays = c.prepareStatement("SELECT count(*) FROM relay WHERE author = ? AND author_seq = ?");
     searchDelete = c.prepareStatement("INSERT INTO search(search, rowid, text, name) VALUES('delete', ?, ?, ?)");
     searchInsert = c.prepareStatement("INSERT INTO search(rowid, text, name) VALUES(?, ?, ?)");
     searchBulk = c.prepareStatement("INSERT INTO search(rowid, text)"
@@ -165,7 +177,7 @@ final class IndexWriter {
         }
         added++;
       } else if (content instanceof Content.Relay relay) {
-        if (relay(relay)) {
+        if (relay(fid, seq, relay)) {
           added++;
         } else {
           skipped++;
@@ -225,7 +237,7 @@ final class IndexWriter {
    * while the author's own feed has not reached that entry: once it has, the author's feed is
    * authoritative (it may have withdrawn the body the relay still carries).
    */
-  private boolean relay(Content.Relay relay) throws SQLException {
+  private boolean relay(long fid, long seq, Content.Relay relay) throws SQLException {
     Entry carried = relay.proof().entry();
     Content content = carried.content();
     if (carried.isRedacted()
@@ -236,7 +248,42 @@ final class IndexWriter {
     if (carried.seq() < nextSeq(author)) {
       return false;
     }
+    exec(insertRelay, fid, seq, author, carried.seq());
     return applyOwn(author, carried, content);
+  }
+
+  /**
+   * The relaying feed withdrew relay entry {@code seq}: what it carried goes too (its text leaves
+   * the index and search, the item stays as a tombstone like any deleted one), unless the
+   * author's own feed has reached that entry (then it is authoritative) or another relay still
+   * carries it.
+   */
+  private boolean unrelay(long fid, long seq) throws SQLException {
+    long author;
+    long authorSeq;
+    selectRelay.setLong(1, fid);
+    selectRelay.setLong(2, seq);
+    try (ResultSet rs = selectRelay.executeQuery()) {
+      if (!rs.next()) {
+        return false;
+      }
+      author = rs.getLong(1);
+      authorSeq = rs.getLong(2);
+    }
+    exec(deleteRelay, fid, seq);
+    if (authorSeq < nextSeq(author)) {
+      return true;
+    }
+    otherRelays.setLong(1, author);
+    otherRelays.setLong(2, authorSeq);
+    try (ResultSet rs = otherRelays.executeQuery()) {
+      if (rs.next() && rs.getLong(1) > 0) {
+        return true;
+      }
+    }
+    tombstone(author, authorSeq);
+    exec(deleteReaction, author, authorSeq);
+    return true;
   }
 
   private void addItem(long fid, long seq, int kind, long ts, byte[] hash, long parentFeed, long parentSeq, String text)
@@ -255,11 +302,18 @@ final class IndexWriter {
     }
     insertItem.setString(8, text);
     insertItem.setInt(9, text == null ? 1 : 0);
+    insertItem.setLong(10, sortTime(ts));
     insertItem.addBatch();
     batchedPostAuthors[batchedItems++] = kind == Schema.POST && text != null ? fid : -1;
     if (batchedItems >= BATCH) {
       flush();
     }
+  }
+
+  /** The time a timeline orders an item by: its claim, unless that is beyond now plus the skew. */
+  private long sortTime(long claimed) {
+    long latest = clock.getAsLong() + Schema.FUTURE_SKEW_MILLIS;
+    return Math.min(claimed, latest);
   }
 
   private void addFollow(long fid, long seq, long target, boolean follows) throws SQLException {
@@ -377,6 +431,9 @@ final class IndexWriter {
     if ((type == null || type == EntryType.PROFILE) && exec(deleteProfile, fid, seq) > 0) {
       dirtyProfiles.add(fid);
       removed = true;
+    }
+    if (type == null || type == EntryType.RELAY) {
+      removed |= unrelay(fid, seq);
     }
     return removed;
   }
@@ -563,7 +620,7 @@ final class IndexWriter {
         ps.setLong(2, mark);
         ps.executeUpdate();
       }
-      for (String table : List.of("item", "edit", "reaction", "follow", "profile")) {
+      for (String table : List.of("item", "edit", "reaction", "follow", "profile", "relay")) {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE feed = ?")) {
           ps.setLong(1, fid);
           ps.executeUpdate();
@@ -588,7 +645,7 @@ final class IndexWriter {
   void clearAll() throws SQLException {
     begin();
     try {
-      for (String table : List.of("item", "edit", "reaction", "follow", "profile", "feed")) {
+      for (String table : List.of("item", "edit", "reaction", "follow", "profile", "relay", "feed")) {
         stmt.execute("DELETE FROM " + table);
       }
       stmt.execute("INSERT INTO search(search) VALUES('delete-all')");

@@ -15,14 +15,20 @@ import org.slf4j.LoggerFactory;
  * keys in insertion order keep the b-trees append-only, which is most of the ingest speed.
  */
 final class Schema {
-  /** 2: 32 KiB pages. */
-  static final int VERSION = 2;
+  /** 2: 32 KiB pages. 3: timelines ordered by {@code item.sort_ts}; the relay table. */
+  static final int VERSION = 3;
   /**
    * Eight times SQLite's default. A catch-up writes tens of megabytes in one transaction, and
    * with 4 KiB pages most of its time went to per-page work (a WAL frame and a write call each):
    * 100,000 posts index in about 240 ms instead of 340 (BENCHMARKS.md), queries are unchanged.
    */
   static final int PAGE_SIZE = 32_768;
+
+  /**
+   * How far past the moment it is first indexed an item's claimed time may order it: clocks
+   * disagree a little, but a claim beyond this is taken as "now plus this" for ordering.
+   */
+  static final long FUTURE_SKEW_MILLIS = 60 * 60 * 1000L;
 
   /** {@code item.kind} of a post and of a comment. */
   static final int POST = 0;
@@ -35,8 +41,11 @@ final class Schema {
           + " next_seq INTEGER NOT NULL DEFAULT 0, posts INTEGER NOT NULL DEFAULT 0, name TEXT, bio TEXT)",
       // Posts and comments. id is also the rowid in the search table. text is the latest text
       // (NULL once deleted); orig keeps the original only once the item has been edited.
+      // ts is the author's claim; sort_ts orders timelines: the claim, but no later than when
+      // this index first saw the item plus FUTURE_SKEW_MILLIS, so a post dated in the far future
+      // cannot stay pinned on top.
       "CREATE TABLE item(id INTEGER PRIMARY KEY, feed INTEGER NOT NULL, seq INTEGER NOT NULL,"
-          + " kind INTEGER NOT NULL, ts INTEGER NOT NULL, hash BLOB NOT NULL,"
+          + " kind INTEGER NOT NULL, ts INTEGER NOT NULL, sort_ts INTEGER NOT NULL, hash BLOB NOT NULL,"
           + " parent_feed INTEGER, parent_seq INTEGER, text TEXT, orig TEXT,"
           + " edit_seq INTEGER, edited_ts INTEGER, deleted INTEGER NOT NULL DEFAULT 0,"
           + " UNIQUE(feed, seq))",
@@ -44,8 +53,8 @@ final class Schema {
       // a small one (FeedIndex picks by the share of posts the set holds). Partial, so deleted
       // posts and comments cost nothing here.
       // (ts, id, feed): the walk checks the author against the followed set without a table read.
-      "CREATE INDEX item_posts_ts ON item(ts, id, feed) WHERE kind = 0 AND deleted = 0",
-      "CREATE INDEX item_posts_feed_ts ON item(feed, ts) WHERE kind = 0 AND deleted = 0",
+      "CREATE INDEX item_posts_ts ON item(sort_ts, id, feed) WHERE kind = 0 AND deleted = 0",
+      "CREATE INDEX item_posts_feed_ts ON item(feed, sort_ts) WHERE kind = 0 AND deleted = 0",
       "CREATE INDEX item_comments_feed ON item(feed) WHERE kind = 1 AND deleted = 0",
       "CREATE INDEX item_parent ON item(parent_feed, parent_seq) WHERE parent_feed IS NOT NULL",
       "CREATE TABLE edit(feed INTEGER NOT NULL, seq INTEGER NOT NULL, target INTEGER NOT NULL,"
@@ -59,6 +68,11 @@ final class Schema {
       "CREATE TABLE follow(feed INTEGER NOT NULL, seq INTEGER NOT NULL, target INTEGER NOT NULL,"
           + " follows INTEGER NOT NULL, PRIMARY KEY(feed, seq)) WITHOUT ROWID",
       "CREATE INDEX follow_target ON follow(target, feed, seq)",
+      // What each indexed relay entry carried, so that when the relaying feed deletes or redacts
+      // it (its body, the proof, is then gone) the carried item can be withdrawn too.
+      "CREATE TABLE relay(feed INTEGER NOT NULL, seq INTEGER NOT NULL, author INTEGER NOT NULL,"
+          + " author_seq INTEGER NOT NULL, PRIMARY KEY(feed, seq)) WITHOUT ROWID",
+      "CREATE INDEX relay_carried ON relay(author, author_seq)",
       "CREATE TABLE profile(feed INTEGER NOT NULL, seq INTEGER NOT NULL, name TEXT, bio TEXT,"
           + " PRIMARY KEY(feed, seq)) WITHOUT ROWID",
       // Full-text search over item text (rowid = item.id) and profiles (rowid = -feed.id, name in
@@ -75,7 +89,7 @@ final class Schema {
       "INSERT INTO meta(key, value) VALUES('schema_version', " + VERSION + "), ('search_mark', 0)");
 
   private static final List<String> DROP = List.of(
-      "DROP TABLE IF EXISTS search", "DROP TABLE IF EXISTS profile", "DROP TABLE IF EXISTS follow",
+      "DROP TABLE IF EXISTS search", "DROP TABLE IF EXISTS relay", "DROP TABLE IF EXISTS profile", "DROP TABLE IF EXISTS follow",
       "DROP TABLE IF EXISTS reaction", "DROP TABLE IF EXISTS edit", "DROP TABLE IF EXISTS item",
       "DROP TABLE IF EXISTS feed", "DROP TABLE IF EXISTS meta");
 

@@ -143,7 +143,7 @@ public final class Node implements AutoCloseable {
       for (FeedId f : current) {
         if (!wanted.contains(f)) {
           log.info("unfollowing {}", f.shortName());
-          sync.unfollow(f);
+          sync.unfollow(f); // drops its store, and the drop listener clears it from the index
         }
       }
     } catch (IOException | RuntimeException e) {

@@ -108,7 +108,14 @@ public final class NodeApp implements AppService {
     for (org.charkha.index.ThreadNode r : n.replies()) {
       replies.add(node(r, bad));
     }
-    return new ThreadNode(view(n.item(), bad), replies);
+    PostView post = view(n.item(), bad);
+    if (n.item().edited() && !n.item().deleted()) {
+      FeedId author = n.item().author();
+      post = post.withHistory(index.post(n.item().ref().withoutHash()).map(d -> d.history().stream()
+          .map(v -> new TextVersion(EntryRef.of(author, v.seq()).toString(), v.timestamp(), v.text())).toList())
+          .orElse(List.of()));
+    }
+    return new ThreadNode(post, replies);
   }
 
   @Override
@@ -149,16 +156,22 @@ public final class NodeApp implements AppService {
   }
 
   @Override
-  public List<PostView> search(String query, int limit) {
+  public SearchResults search(String query, int limit) {
     Set<FeedId> bad = equivocating();
-    List<PostView> out = new ArrayList<>();
+    Set<FeedId> followed = null;
+    List<PostView> posts = new ArrayList<>();
+    List<ProfileView> people = new ArrayList<>();
     for (SearchHit hit : index.search(query, limit)) {
       if (hit.ref().isEmpty()) {
-        continue; // profile hits: the UI lists posts and comments; `charkha search` shows profiles too
+        if (followed == null) {
+          followed = followed();
+        }
+        people.add(profileOf(hit.author(), followed));
+      } else {
+        index.post(hit.ref().get()).ifPresent(d -> posts.add(view(d.item(), bad)));
       }
-      index.post(hit.ref().get()).ifPresent(d -> out.add(view(d.item(), bad)));
     }
-    return out;
+    return new SearchResults(posts, people);
   }
 
   @Override

@@ -29,7 +29,7 @@ public interface AppService {
   /** Posts (not comments) of the owner and everyone they follow, newest first. */
   Page<PostView> homeTimeline(String cursor, int limit);
 
-  /** Posts and comments of one feed, newest first. */
+  /** Posts (not comments) of one feed, newest first. */
   Page<PostView> authorTimeline(String feed, String cursor, int limit);
 
   /** An entry with all its known comments, nested by what each one replies to. */
@@ -42,8 +42,11 @@ public interface AppService {
   /** Feeds known to follow {@code feed}, among those this node holds. */
   List<ProfileView> followers(String feed);
 
-  /** Posts and comments whose text matches {@code query}, best first. */
-  List<PostView> search(String query, int limit);
+  /**
+   * Posts and comments whose text matches {@code query}, and feeds whose name or bio does, each
+   * best first; {@code limit} bounds the two together.
+   */
+  SearchResults search(String query, int limit);
 
   StatusView status();
 
@@ -77,7 +80,9 @@ public interface AppService {
    * One post or comment as shown. {@code text} is the current text (after edits) and empty when
    * {@code deleted}; {@code onRef} is what a comment replies to, null for a post; {@code
    * equivocation} is true when the author's feed has been seen with two different versions at
-   * one sequence number.
+   * one sequence number. {@code history} is filled in threads only, for an edited item that is
+   * not deleted: every version of its text, oldest (the original) first, the current one last;
+   * elsewhere it is empty.
    */
   record PostView(
       String ref,
@@ -92,11 +97,29 @@ public interface AppService {
       int replyCount,
       Map<String, Integer> reactions,
       boolean mine,
-      boolean equivocation) {
+      boolean equivocation,
+      List<TextVersion> history) {
     public PostView {
       reactions = Collections.unmodifiableMap(new LinkedHashMap<>(reactions)); // keeps the given order
+      history = List.copyOf(history);
+    }
+
+    /** A view without text history, as lists other than threads show it. */
+    public PostView(String ref, String feed, String authorName, long seq, long ts, String text, boolean edited,
+        boolean deleted, String onRef, int replyCount, Map<String, Integer> reactions, boolean mine,
+        boolean equivocation) {
+      this(ref, feed, authorName, seq, ts, text, edited, deleted, onRef, replyCount, reactions, mine, equivocation,
+          List.of());
+    }
+
+    public PostView withHistory(List<TextVersion> versions) {
+      return new PostView(ref, feed, authorName, seq, ts, text, edited, deleted, onRef, replyCount, reactions, mine,
+          equivocation, versions);
     }
   }
+
+  /** One version of a text: {@code ref} is the entry that wrote it (the item itself, or an edit). */
+  record TextVersion(String ref, long ts, String text) {}
 
   record ThreadNode(PostView post, List<ThreadNode> replies) {
     public ThreadNode {
@@ -141,6 +164,13 @@ public interface AppService {
       boolean equivocation,
       String state,
       Ignored ignored) {}
+
+  record SearchResults(List<PostView> posts, List<ProfileView> people) {
+    public SearchResults {
+      posts = List.copyOf(posts);
+      people = List.copyOf(people);
+    }
+  }
 
   /**
    * Items received for a followed feed and not acted on, apart from rejected versions: ones that do

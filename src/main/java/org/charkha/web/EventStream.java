@@ -17,7 +17,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * changes are coalesced into one "change" event per {@link #COALESCE_MILLIS}.
  */
 final class EventStream implements AutoCloseable {
-  /** More streams than this are refused (503): a few tabs need a few, and each holds a socket. */
+  /**
+   * Open streams at most: a few tabs need a few, and each holds a socket. A new stream beyond
+   * this closes the oldest, not itself: a closed tab is noticed only when a write to it fails
+   * (up to {@link #KEEP_ALIVE_SECONDS} later), and a browser's EventSource gives up for good on
+   * a refusal, while the oldest one, if still alive, reconnects.
+   */
   static final int MAX_CLIENTS = 8;
   static final long COALESCE_MILLIS = 200;
   static final long KEEP_ALIVE_SECONDS = 15;
@@ -37,11 +42,12 @@ final class EventStream implements AutoCloseable {
     writer.scheduleWithFixedDelay(() -> send(PING), KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
   }
 
-  /** Takes over {@code ex} and starts its stream, or refuses with 503 when full. */
+  /** Takes over {@code ex} and starts its stream; when full, the oldest stream is closed. */
   void open(HttpExchange ex) throws IOException {
+    HttpExchange oldest = null;
     synchronized (clients) {
       if (clients.size() >= MAX_CLIENTS) {
-        throw new WebException(503, "too many open event streams (" + MAX_CLIENTS + "); close a tab");
+        oldest = clients.remove(0);
       }
       ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
       ex.sendResponseHeaders(200, 0);
@@ -50,6 +56,9 @@ final class EventStream implements AutoCloseable {
       out.write("retry: 3000\n: open\n\n".getBytes(StandardCharsets.UTF_8));
       out.flush();
       clients.add(ex);
+    }
+    if (oldest != null) {
+      oldest.close();
     }
   }
 

@@ -105,6 +105,11 @@ public final class WebServer implements AutoCloseable {
     return new String(token, StandardCharsets.US_ASCII);
   }
 
+  /** Event streams open now (at most {@link EventStream#MAX_CLIENTS}). */
+  int eventStreams() {
+    return events.size();
+  }
+
   /** The address to open in a browser: it carries the session token, so only its holder gets the UI. */
   public String url() {
     return "http://127.0.0.1:" + port + "/?t=" + token();

@@ -166,6 +166,37 @@ class CliTest {
   }
 
   @Test
+  void aThreadShowsEveryVersionOfAnEditedPost() throws Exception {
+    run("init", "--name", "Asha");
+    String ref = run("post", "first draft").lastWord();
+    run("edit", ref, "second draft");
+    run("edit", ref, "final text");
+    JsonNode root = json.readTree(run("thread", ref, "--json").out()).get("root");
+    assertEquals("final text", root.get("text").asText());
+    JsonNode history = root.get("history");
+    assertEquals(3, history.size());
+    assertEquals("first draft", history.get(0).get("text").asText());
+    assertEquals(ref, history.get(0).get("ref").asText());
+    assertEquals("second draft", history.get(1).get("text").asText());
+    assertEquals("final text", history.get(2).get("text").asText());
+  }
+
+  @Test
+  void searchFindsAPersonByAWordInTheirBio() throws Exception {
+    run("init", "--name", "Asha");
+    run("profile", "--bio", "I spin khadi on a peti charkha");
+    Result text = run("search", "peti");
+    assertEquals(0, text.exit());
+    assertFalse(text.out().contains("No matches"), text.out());
+    assertTrue(text.out().contains("People:") && text.out().contains("Asha"), text.out());
+
+    JsonNode found = json.readTree(run("search", "peti", "--json").out());
+    assertEquals(1, found.get("people").size());
+    assertEquals("Asha", found.get("people").get(0).get("name").asText());
+    assertEquals(0, found.get("posts").size());
+  }
+
+  @Test
   void offlineReadsShowTimelineThreadSearchAndFollows() throws Exception {
     run("init", "--name", "Asha");
     run("post", "the first spinning post");
@@ -183,7 +214,7 @@ class CliTest {
     JsonNode thread = json.readTree(run("thread", second, "--json").out());
     assertEquals("a reply in the thread", thread.get("replies").get(0).get("post").get("text").asText());
 
-    JsonNode hits = json.readTree(run("search", "cloth", "--json").out());
+    JsonNode hits = json.readTree(run("search", "cloth", "--json").out()).get("posts");
     assertEquals(1, hits.size());
     assertEquals(second, hits.get(0).get("ref").asText());
 

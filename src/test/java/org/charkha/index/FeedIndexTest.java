@@ -122,6 +122,46 @@ class FeedIndexTest {
   }
 
   @Test
+  void aPostDatedInTheFarFutureDoesNotStayOnTopOfTheHomeTimeline() {
+    long[] now = {T0};
+    index.close();
+    index = FeedIndex.open(dir.resolve("clocked.db"), () -> now[0]);
+    Person mallory = new Person();
+    mallory.clock = Long.MAX_VALUE - 1000;
+    mallory.post("forever first");
+    Person eve = new Person();
+    eve.clock = 8_640_000_000_000_000L; // one past the latest date JavaScript can show
+    eve.post("past the end of time");
+    Person alice = new Person();
+    alice.clock = T0 - 60_000;
+    alice.post("before them");
+    ingest(mallory, eve, alice);
+    now[0] = T0 + 86_400_000L; // a day later
+    alice.clock = now[0] - 1000;
+    alice.post("a day later");
+    ingest(alice);
+
+    Set<FeedId> all = Set.of(mallory.feed(), eve.feed(), alice.feed());
+    List<String> seen = new ArrayList<>();
+    Cursor cursor = Cursor.LATEST;
+    while (true) {
+      Page<ItemView> page = index.homeTimeline(all, cursor, 1);
+      page.items().forEach(v -> seen.add(v.text().orElseThrow()));
+      if (page.next().isEmpty()) {
+        break;
+      }
+      cursor = Cursor.parse(page.next().get().toString());
+    }
+    assertEquals("a day later", seen.get(0), seen.toString());
+    assertEquals(Set.of("forever first", "past the end of time", "before them", "a day later"), new HashSet<>(seen));
+    assertEquals(4, seen.size(), "paging repeats or skips nothing: " + seen);
+    assertEquals("before them", seen.get(3), "the claimed times still order what is not in the future");
+    // The claim itself is still what the item says.
+    ItemView pinned = index.authorTimeline(mallory.feed(), Cursor.LATEST, 5).items().get(0);
+    assertEquals(Long.MAX_VALUE - 1000 + 1000, pinned.timestamp());
+  }
+
+  @Test
   void followerSeesLatestEditAndItsHistory() {
     Person alice = new Person();
     EntryRef post = alice.post("first draft about otters");
@@ -225,6 +265,45 @@ class FeedIndexTest {
     assertEquals(aliceReply.withoutHash(), root.replies().get(1).item().ref().withoutHash());
     assertEquals(Optional.of(thread.root().replies().get(0).item()),
         index.thread(bobReply).map(t -> t.root().item()));
+  }
+
+  @Test
+  void aWithdrawnRelayTakesTheCarriedCommentOutOfSearchAndTheThread() {
+    Person alice = new Person();
+    Person carol = new Person(); // not followed: her comment arrives only relayed by Alice
+    EntryRef post = alice.post("root");
+    EntryRef carolReply = carol.comment(post, "carol's hedgehogsonnet");
+    EntryRef relay = alice.add(new Content.Relay(carol.log.prove(carolReply.seq())));
+    ingest(alice);
+    index.awaitSearch();
+    assertEquals(1, index.search("hedgehogsonnet", 5).size());
+
+    carol.add(new Content.Delete(carolReply.seq())); // Carol deletes; Alice's node withdraws the relay
+    alice.add(new Content.Delete(relay.seq()));
+    ingest(alice);
+    index.awaitSearch();
+
+    assertEquals(List.of(), index.search("hedgehogsonnet", 5));
+    ItemView carolNode = index.thread(post).orElseThrow().root().replies().get(0).item();
+    assertTrue(carolNode.deleted());
+    assertEquals(Optional.empty(), carolNode.text());
+  }
+
+  @Test
+  void aWithdrawnRelayLeavesACommentTheAuthorsOwnFeedStillHolds() {
+    Person alice = new Person();
+    Person carol = new Person();
+    EntryRef post = alice.post("root");
+    EntryRef carolReply = carol.comment(post, "still here quillwort");
+    EntryRef relay = alice.add(new Content.Relay(carol.log.prove(carolReply.seq())));
+    ingest(alice, carol);
+    alice.add(new Content.Delete(relay.seq()));
+    ingest(alice);
+    index.awaitSearch();
+
+    assertEquals(1, index.search("quillwort", 5).size());
+    assertEquals("still here quillwort",
+        index.thread(post).orElseThrow().root().replies().get(0).item().text().orElseThrow());
   }
 
   @Test

@@ -4,10 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.charkha.feed.Content;
 import org.charkha.feed.FeedId;
+import org.charkha.feed.FeedLog;
 import org.charkha.feed.Identity;
+import org.charkha.index.Cursor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,6 +50,31 @@ class NodeFollowsTest {
       node.own().append(new Content.Delete(followB.entry().seq()));
       node.checkOwnFeed();
       assertEquals(Set.of(), node.sync().followed(), "a deleted follow no longer counts");
+    }
+  }
+
+  @Test
+  void unfollowingAFeedTakesItsPostsOutOfTheIndex() throws Exception {
+    LoopbackNode started = LoopbackNode.start(home, Duration.ofSeconds(10));
+    try (Node node = started.node()) {
+      Identity alice = Identity.generate();
+      FeedLog log = FeedLog.empty(alice.feed());
+      log.append(alice, new Content.Profile(Optional.of("Alice"), Optional.of("spins marigoldyarn")), 1_700_000_000_000L);
+      log.append(alice, new Content.Post("a post about tamarindloom"), 1_700_000_001_000L);
+      node.own().follow(alice.feed());
+      node.checkOwnFeed();
+      node.index().ingest(alice.feed(), log.entries()); // as a sync of her feed would
+      node.index().awaitSearch();
+      assertEquals(1, node.index().search("tamarindloom", 5).size());
+
+      node.own().unfollow(alice.feed());
+      node.checkOwnFeed();
+      node.index().awaitSearch();
+
+      assertEquals(List.of(), node.index().search("tamarindloom", 5));
+      assertEquals(List.of(), node.index().search("marigoldyarn", 5));
+      assertEquals(List.of(), node.index().authorTimeline(alice.feed(), Cursor.LATEST, 5).items());
+      assertEquals(Optional.empty(), node.index().profile(alice.feed()).flatMap(p -> p.name()));
     }
   }
 

@@ -28,6 +28,7 @@ final class MemoryAppService implements AppService {
     final Set<String> following = new LinkedHashSet<>();
     long nextSeq;
     boolean equivocation;
+    boolean resolving;
 
     Feed(String id, String name) {
       this.id = id;
@@ -42,6 +43,7 @@ final class MemoryAppService implements AppService {
     final String onRef;
     String text;
     boolean edited;
+    final List<String> earlier = new ArrayList<>();
     boolean deleted;
     final Map<String, Integer> reactions = new LinkedHashMap<>();
 
@@ -86,6 +88,18 @@ final class MemoryAppService implements AppService {
     }
     fireChange();
     return ref;
+  }
+
+  /** A post from a remote feed that claims the time {@code ts}, which may be any long. */
+  synchronized String remotePostAt(String feed, long ts, String text) {
+    Item i = new Item(feed, feed(feed).nextSeq++, ts, null, text);
+    items.add(i);
+    return i.ref();
+  }
+
+  /** The node has not found any version of {@code feed} yet. */
+  synchronized void setResolving(String feed) {
+    feed(feed).resolving = true;
   }
 
   synchronized void setEquivocation(String feed) {
@@ -153,7 +167,7 @@ final class MemoryAppService implements AppService {
   @Override
   public synchronized ThreadView thread(String ref) {
     Item root = item(ref);
-    return new ThreadView(view(root), replies(root.ref()));
+    return new ThreadView(withHistory(root), replies(root.ref()));
   }
 
   @Override
@@ -173,12 +187,16 @@ final class MemoryAppService implements AppService {
   }
 
   @Override
-  public synchronized List<PostView> search(String query, int limit) {
+  public synchronized SearchResults search(String query, int limit) {
     maybeFail();
     String q = query.toLowerCase(Locale.ROOT);
-    return newestFirst(items).stream()
+    List<ProfileView> people = feeds.values().stream()
+        .filter(f -> (f.name + " " + f.bio).toLowerCase(Locale.ROOT).contains(q))
+        .limit(limit).map(this::profileOf).toList();
+    List<PostView> posts = newestFirst(items).stream()
         .filter(i -> !i.deleted && i.text.toLowerCase(Locale.ROOT).contains(q))
-        .limit(limit).map(this::view).toList();
+        .limit(limit - people.size()).map(this::view).toList();
+    return new SearchResults(posts, people);
   }
 
   @Override
@@ -186,8 +204,8 @@ final class MemoryAppService implements AppService {
     List<FeedStatus> out = new ArrayList<>();
     for (String f : feeds.get(SELF).following) {
       Feed feed = feeds.get(f);
-      long known = feed.nextSeq + 1;
-      long held = feed.nextSeq;
+      long known = feed.resolving ? -1 : feed.nextSeq + 1;
+      long held = feed.resolving ? -1 : feed.nextSeq;
       out.add(new FeedStatus(f, feed.name, known, held, known - held, 0.5, null, feed.equivocation,
           "fetching", null));
     }
@@ -211,6 +229,7 @@ final class MemoryAppService implements AppService {
   public String edit(String ref, String text) {
     synchronized (this) {
       Item i = ownItem(ref);
+      i.earlier.add(i.text);
       i.text = text;
       i.edited = true;
     }
@@ -346,7 +365,19 @@ final class MemoryAppService implements AppService {
 
   private List<ThreadNode> replies(String ref) {
     return items.stream().filter(i -> ref.equals(i.onRef))
-        .map(i -> new ThreadNode(view(i), replies(i.ref()))).toList();
+        .map(i -> new ThreadNode(withHistory(i), replies(i.ref()))).toList();
+  }
+
+  private PostView withHistory(Item i) {
+    if (!i.edited || i.deleted) {
+      return view(i);
+    }
+    List<TextVersion> versions = new ArrayList<>();
+    for (String t : i.earlier) {
+      versions.add(new TextVersion(i.ref(), i.ts, t));
+    }
+    versions.add(new TextVersion(i.ref(), i.ts, i.text));
+    return view(i).withHistory(versions);
   }
 
   private PostView view(Item i) {

@@ -256,8 +256,30 @@ class WebApiTest {
     assertEquals(5, json(get("/api/feeds/" + MemoryAppService.SELF + "/timeline", TOKEN)).get("items").size());
 
     JsonNode found = json(get("/api/search?q=NOTE%203", TOKEN));
-    assertEquals(1, found.size());
-    assertEquals("note 3", found.get(0).get("text").asText());
+    assertEquals(1, found.get("posts").size());
+    assertEquals("note 3", found.get("posts").get(0).get("text").asText());
+    assertEquals(0, found.get("people").size());
+  }
+
+  @Test
+  void aThreadCarriesTheTextHistoryOfAnEditedPost() throws Exception {
+    String ref = app.post("first words");
+    app.edit(ref, "better words");
+    JsonNode root = json(get("/api/thread/" + ref, TOKEN)).get("root");
+    assertEquals(2, root.get("history").size());
+    assertEquals("better words", root.get("history").get(1).get("text").asText());
+    assertEquals(0, json(get("/api/timeline", TOKEN)).get("items").get(0).get("history").size(),
+        "timelines leave the history out");
+  }
+
+  @Test
+  void searchReturnsPeopleWhoseBioMatches() throws Exception {
+    JsonNode found = json(get("/api/search?q=spin", TOKEN));
+    assertEquals(1, found.get("people").size());
+    JsonNode asha = found.get("people").get(0);
+    assertEquals(MemoryAppService.SELF, asha.get("feed").asText());
+    assertEquals("Asha", asha.get("name").asText());
+    assertTrue(asha.get("link").asText().startsWith("magnet:?xs=urn:btpk:"));
   }
 
   @Test
@@ -291,15 +313,25 @@ class WebApiTest {
   }
 
   @Test
-  void eventStreamsAreBounded() throws Exception {
+  void aNewEventStreamBeyondTheLimitClosesTheOldestInsteadOfBeingRefused() throws Exception {
     List<HttpResponse<InputStream>> open = new ArrayList<>();
-    for (int i = 0; i < EventStream.MAX_CLIENTS; i++) {
+    for (int i = 0; i <= EventStream.MAX_CLIENTS; i++) {
       HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri("/api/events"))
           .header(WebServer.TOKEN_HEADER, TOKEN).build(), BodyHandlers.ofInputStream());
-      assertEquals(200, r.statusCode());
+      assertEquals(200, r.statusCode(), "stream " + (i + 1));
       open.add(r);
     }
-    assertEquals(503, get("/api/events", TOKEN).statusCode());
+    // The oldest stream ends (EOF after its opening lines); the count stays bounded.
+    InputStream oldest = open.get(0).body();
+    String rest = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new String(oldest.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        return "closed: " + e.getMessage();
+      }
+    }).get(5, TimeUnit.SECONDS);
+    assertTrue(rest.startsWith("retry:") || rest.startsWith("closed"), rest);
+    assertEquals(EventStream.MAX_CLIENTS, server.eventStreams());
     for (HttpResponse<InputStream> r : open) {
       r.body().close();
     }

@@ -173,6 +173,39 @@ class WebUiBrowserTest {
   }
 
   @Test
+  void aThreadShowsTheEarlierVersionsOfAnEditedPost() {
+    String ref = app.refsOf(MemoryAppService.SELF).get(0);
+    app.edit(ref, "Hello again, said better.");
+    open("#/thread/" + ref);
+    WebElement card = waitForPost("Hello again, said better.");
+    WebElement history = card.findElement(By.cssSelector("details.history"));
+    assertEquals("Edited: 1 earlier version", history.findElement(By.tagName("summary")).getText());
+    history.findElement(By.tagName("summary")).click();
+    wait.until(ExpectedConditions.textToBePresentInElement(history, "Hello from my own computer. No company in between."));
+  }
+
+  @Test
+  void theTokenLeavesTheAddressBarOnceThePageHasIt() {
+    driver.get(server.url() + "#/home");
+    waitForPost("Hello from my own computer.");
+    String address = driver.getCurrentUrl();
+    assertFalse(address.contains(TOKEN) || address.contains("t="), address);
+    assertTrue(address.endsWith("/#/home"), address);
+    driver.navigate().refresh(); // the session cookie opens the page again
+    waitForPost("Hello from my own computer.");
+  }
+
+  @Test
+  void aFeedNotYetFoundShowsAsResolvingOnTheStatusPage() {
+    app.setResolving(MemoryAppService.BOB);
+    open("#/status");
+    WebElement row = wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".status-table tbody tr")));
+    assertEquals("resolving", row.findElement(By.cssSelector("td[data-label='Held / newest']")).getText());
+    assertEquals("resolving", row.findElement(By.cssSelector("td[data-label='Behind']")).getText());
+    assertFalse(row.getText().contains("-1"), row.getText());
+  }
+
+  @Test
   void ownerReactsAndTheCountShows() {
     String bobPost = app.refsOf(MemoryAppService.BOB).get(0);
     open("#/home");
@@ -184,6 +217,18 @@ class WebUiBrowserTest {
   }
 
   @Test
+  void postsDatedBeyondWhatADateCanHoldDoNotBlankTheTimeline() {
+    app.remotePostAt(MemoryAppService.BOB, Long.MAX_VALUE, "Posted at the end of time.");
+    app.remotePostAt(MemoryAppService.BOB, 8_640_000_000_000_001L, "One past the last date.");
+    open("#/home");
+    waitForPost("Spun two skeins");
+    waitForPost("Hello from my own computer.");
+    WebElement card = waitForPost("Posted at the end of time.");
+    assertEquals("unknown date", card.findElement(By.cssSelector("time")).getText());
+    assertEquals("unknown date", waitForPost("One past the last date.").findElement(By.cssSelector("time")).getText());
+  }
+
+  @Test
   void searchFindsPostsByTheirWords() {
     open("#/search");
     WebElement q = wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector(".search-form input")));
@@ -191,6 +236,16 @@ class WebUiBrowserTest {
     wait.until(ExpectedConditions.urlContains("#/search?q=skeins"));
     waitForPost("Spun two skeins");
     assertEquals(1, driver.findElements(By.cssSelector("main .post")).size());
+  }
+
+  @Test
+  void searchListsPeopleWhoseBioMatchesWithALinkToTheirProfile() {
+    open("#/search?q=spin");
+    WebElement person = wait.until(ExpectedConditions.visibilityOfElementLocated(
+        By.cssSelector(".people-results a[href='#/profile/" + MemoryAppService.SELF + "']")));
+    assertEquals("Asha", person.getText());
+    person.click();
+    wait.until(ExpectedConditions.textToBe(By.cssSelector(".profile h1"), "Asha"));
   }
 
   @Test
@@ -301,7 +356,8 @@ class WebUiBrowserTest {
 
   private void open(String hash) {
     String url = server.url() + hash;
-    if (driver.getCurrentUrl() != null && driver.getCurrentUrl().startsWith(server.url())) {
+    String page = "http://127.0.0.1:" + server.getPort() + "/"; // the page drops ?t= from its address
+    if (driver.getCurrentUrl() != null && driver.getCurrentUrl().startsWith(page)) {
       js("location.hash = arguments[0];", hash);
     } else {
       driver.get(url);
