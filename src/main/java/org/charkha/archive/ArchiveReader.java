@@ -16,7 +16,8 @@ import org.charkha.feed.Limits;
 /**
  * Reads a Mastodon export's {@code outbox.json} (ActivityPub) or an X/Twitter archive's
  * {@code tweets.js} into {@link ArchivePost}s. Boosts and retweets are someone else's words and are
- * skipped; so is anything without text or a date. Both formats are untrusted input: sizes are
+ * skipped; so is anything without text or a date, and any Mastodon status that was not public or
+ * unlisted (the export holds direct messages and followers-only posts too). Both formats are untrusted input: sizes are
  * bounded and a malformed item is skipped with its reason, never fatal.
  */
 public final class ArchiveReader {
@@ -54,6 +55,11 @@ public final class ArchiveReader {
       JsonNode note = activity.path("object");
       if (!type.equals("Create") || !note.isObject() || !note.path("type").asText().equals("Note")) {
         report.skip("not a post (" + (type.isEmpty() ? "no type" : type) + ")");
+        continue;
+      }
+      MastodonAudience audience = MastodonAudience.of(activity, note);
+      if (audience.skipReason != null) {
+        report.skip(audience.skipReason);
         continue;
       }
       String body = htmlToText(note.path("content").asText(""));

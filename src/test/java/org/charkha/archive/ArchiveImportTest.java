@@ -1,14 +1,17 @@
 package org.charkha.archive;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.charkha.feed.Content;
 import org.charkha.feed.Entry;
 import org.charkha.feed.FeedLog;
@@ -31,7 +34,7 @@ class ArchiveImportTest {
   @Test
   void mastodonOutboxKeepsDatesTextAndOwnThreads() throws Exception {
     ArchiveReport report = ArchiveReader.read(resource("outbox.json"));
-    assertEquals(4, report.posts().size());
+    assertEquals(5, report.posts().size());
     assertEquals(1, report.skipped().get("boost of someone else's post"));
     assertEquals(1, report.skipped().get("no readable date"));
     ArchivePost first = report.posts().get(0);
@@ -46,6 +49,37 @@ class ArchiveImportTest {
     assertEquals(1, plan.repliesFlattened());
     Content.Comment reply = assertInstanceOf(Content.Comment.class, plan.contents().get(1));
     assertEquals(0, reply.on().seq(), "the self-reply points at the imported first post");
+  }
+
+  @Test
+  void mastodonImportsPublicAndUnlistedButNeverFollowersOnlyOrDirectMessages() throws Exception {
+    ArchiveReport report = ArchiveReader.read(resource("outbox.json"));
+    assertEquals(2, report.skipped().get("followers-only post"));
+    assertEquals(1, report.skipped().get("direct message"));
+    assertTrue(report.posts().stream().anyMatch(p -> p.text().equals("Unlisted musings, quiet but not secret.")));
+    for (ArchivePost p : report.posts()) {
+      assertFalse(p.text().contains("555-0100"), "a direct message became a public post");
+      assertFalse(p.text().contains("yarn stash") || p.text().contains("followers-only reply"),
+          "a followers-only post became a public post");
+    }
+  }
+
+  @Test
+  void mastodonAcceptsCompactPublicFormsAndSkipsUnaddressedItems() throws Exception {
+    ArchiveReport report = ArchiveReader.readMastodon(new ObjectMapper().readTree("""
+        {"orderedItems": [
+          {"type": "Create", "object": {"id": "a", "type": "Note", "published": "2022-11-05T09:00:00Z",
+            "to": "as:Public", "content": "<p>compact as:Public</p>"}},
+          {"type": "Create", "object": {"id": "b", "type": "Note", "published": "2022-11-05T09:01:00Z",
+            "to": [], "cc": ["Public"], "content": "<p>bare Public in cc</p>"}},
+          {"type": "Create", "to": ["https://www.w3.org/ns/activitystreams#Public"],
+            "object": {"id": "c", "type": "Note", "published": "2022-11-05T09:02:00Z", "content": "<p>only the activity says</p>"}},
+          {"type": "Create", "object": {"id": "d", "type": "Note", "published": "2022-11-05T09:03:00Z",
+            "content": "<p>addressed to nobody</p>"}}
+        ]}"""));
+    assertEquals(List.of("compact as:Public", "bare Public in cc", "only the activity says"),
+        report.posts().stream().map(ArchivePost::text).toList());
+    assertEquals(Map.of("no audience (no to or cc)", 1), report.skipped());
   }
 
   @Test
