@@ -64,7 +64,14 @@ public final class ArchiveReader {
       }
       String body = htmlToText(note.path("content").asText(""));
       if (note.path("attachment").size() > 0) {
-        body = body + (body.isEmpty() ? "" : "\n") + "[" + note.path("attachment").size() + " attachment(s) not imported]";
+        body = body + (body.isEmpty() ? "" : "\n") + "[" + note.path("attachment").size() + " attachment(s)"
+            + (note.path("sensitive").asBoolean(false) ? " marked sensitive" : "") + " not imported]";
+      }
+      // A content warning is plain text in Mastodon (spoiler_text); Charkha has no field for it,
+      // so it stays visible ahead of the text rather than being lost.
+      String warning = note.path("summary").isTextual() ? note.path("summary").asText().strip() : "";
+      if (!warning.isEmpty() && !body.isBlank()) {
+        body = "CW: " + warning + "\n\n" + body;
       }
       Long ts = parseInstant(note.path("published").asText(""));
       addChecked(report, note.path("id").asText(""), ts, body,

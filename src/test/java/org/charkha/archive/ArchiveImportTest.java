@@ -34,7 +34,7 @@ class ArchiveImportTest {
   @Test
   void mastodonOutboxKeepsDatesTextAndOwnThreads() throws Exception {
     ArchiveReport report = ArchiveReader.read(resource("outbox.json"));
-    assertEquals(5, report.posts().size());
+    assertEquals(6, report.posts().size());
     assertEquals(1, report.skipped().get("boost of someone else's post"));
     assertEquals(1, report.skipped().get("no readable date"));
     ArchivePost first = report.posts().get(0);
@@ -62,6 +62,18 @@ class ArchiveImportTest {
       assertFalse(p.text().contains("yarn stash") || p.text().contains("followers-only reply"),
           "a followers-only post became a public post");
     }
+  }
+
+  @Test
+  void mastodonContentWarningStaysVisibleAheadOfTheText() throws Exception {
+    ArchiveReport report = ArchiveReader.read(resource("outbox.json"));
+    assertTrue(report.posts().stream().anyMatch(p -> p.text().equals(
+        "CW: spoilers: weaving finale\n\nThe finale: the thread snaps and she spins it again.")));
+    ArchiveReport media = ArchiveReader.readMastodon(new ObjectMapper().readTree("""
+        {"orderedItems": [{"type": "Create", "object": {"id": "a", "type": "Note", "published": "2022-11-05T09:00:00Z",
+          "to": ["https://www.w3.org/ns/activitystreams#Public"], "summary": null, "sensitive": true,
+          "content": "<p>look</p>", "attachment": [{"type": "Document", "mediaType": "image/png"}]}}]}"""));
+    assertEquals("look\n[1 attachment(s) marked sensitive not imported]", media.posts().get(0).text());
   }
 
   @Test
