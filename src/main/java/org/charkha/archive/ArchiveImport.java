@@ -30,7 +30,7 @@ public final class ArchiveImport {
     long seq = firstSeq;
     for (ArchivePost p : ordered) {
       if (seqOfSource.containsKey(p.sourceId())) {
-        continue; // the same post twice in one archive
+        continue; // the same post twice; ArchiveReport has already reported it
       }
       Long parent = p.inReplyTo() == null ? null : seqOfSource.get(p.inReplyTo());
       if (parent != null) {

@@ -77,6 +77,13 @@ class ArchiveImportTest {
   }
 
   @Test
+  void mastodonStatusListedTwiceIsImportedOnceAndReported() throws Exception {
+    ArchiveReport report = ArchiveReader.read(resource("outbox.json"));
+    assertEquals(1, report.skipped().get("duplicate of an earlier item"));
+    assertEquals(1, report.posts().stream().filter(p -> p.text().startsWith("Unlisted musings")).count());
+  }
+
+  @Test
   void mastodonAcceptsCompactPublicFormsAndSkipsUnaddressedItems() throws Exception {
     ArchiveReport report = ArchiveReader.readMastodon(new ObjectMapper().readTree("""
         {"orderedItems": [
@@ -99,6 +106,7 @@ class ArchiveImportTest {
     ArchiveReport report = ArchiveReader.read(resource("tweets.js"));
     assertEquals(2, report.posts().size());
     assertEquals(1, report.skipped().get("retweet of someone else's post"));
+    assertEquals(1, report.skipped().get("duplicate of an earlier item"));
     assertEquals("Leaving for a P2P network & more: https://example.org/charkha", report.posts().get(0).text());
     assertEquals(Instant.parse("2022-10-12T07:30:00Z").toEpochMilli(), report.posts().get(0).timestampMillis());
     ArchiveImport.Plan plan = ArchiveImport.plan(report.posts(), Identity.generate().feed(), 5);
