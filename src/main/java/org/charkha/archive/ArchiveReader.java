@@ -17,7 +17,8 @@ import org.charkha.feed.Limits;
  * Reads a Mastodon export's {@code outbox.json} (ActivityPub) or an X/Twitter archive's
  * {@code tweets.js} into {@link ArchivePost}s. Boosts and retweets are someone else's words and are
  * skipped; so is anything without text or a date, and any Mastodon status that was not public or
- * unlisted (the export holds direct messages and followers-only posts too). Both formats are untrusted input: sizes are
+ * unlisted (the export holds direct messages and followers-only posts too). Notes and Articles are
+ * imported; polls and other objects are reported by their type. Both formats are untrusted input: sizes are
  * bounded and a malformed item is skipped with its reason, never fatal.
  */
 public final class ArchiveReader {
@@ -53,8 +54,17 @@ public final class ArchiveReader {
         continue;
       }
       JsonNode note = activity.path("object");
-      if (!type.equals("Create") || !note.isObject() || !note.path("type").asText().equals("Note")) {
-        report.skip("not a post (" + (type.isEmpty() ? "no type" : type) + ")");
+      if (!type.equals("Create") || !note.isObject()) {
+        report.skip("not a post (" + (type.isEmpty() ? "no type" : printable(type)) + ")");
+        continue;
+      }
+      String objectType = note.path("type").asText();
+      if (objectType.equals("Question")) {
+        report.skip("a poll (Question) is not imported");
+        continue;
+      }
+      if (!objectType.equals("Note") && !objectType.equals("Article")) {
+        report.skip((objectType.isEmpty() ? "an object without a type" : printable(objectType)) + " is not imported");
         continue;
       }
       MastodonAudience audience = MastodonAudience.of(activity, note);
@@ -63,6 +73,11 @@ public final class ArchiveReader {
         continue;
       }
       String body = htmlToText(note.path("content").asText(""));
+      // An Article (blogs, long-form servers) has a title; its text alone would lose it.
+      String title = objectType.equals("Article") && note.path("name").isTextual() ? note.path("name").asText().strip() : "";
+      if (!title.isEmpty() && !body.isEmpty()) {
+        body = title + "\n\n" + body;
+      }
       if (note.path("attachment").size() > 0) {
         body = body + (body.isEmpty() ? "" : "\n") + "[" + note.path("attachment").size() + " attachment(s)"
             + (note.path("sensitive").asBoolean(false) ? " marked sensitive" : "") + " not imported]";
@@ -114,6 +129,11 @@ public final class ArchiveReader {
     } else {
       report.add(new ArchivePost(id, ts, text, inReplyTo));
     }
+  }
+
+  /** A type name from the file, fit to print in a report: hostile input may carry escape codes. */
+  private static String printable(String type) {
+    return type.matches("[A-Za-z0-9_:.#/-]{1,64}") ? type : "an unknown type";
   }
 
   private static Long parseInstant(String s) {

@@ -84,6 +84,23 @@ class ArchiveImportTest {
   }
 
   @Test
+  void pollsAndUnknownObjectsAreReportedByWhatTheyAreAndArticlesKeepTheirTitle() throws Exception {
+    assertEquals(1, ArchiveReader.read(resource("outbox.json")).skipped().get("a poll (Question) is not imported"));
+    ArchiveReport report = ArchiveReader.readMastodon(new ObjectMapper().readTree("""
+        {"orderedItems": [
+          {"type": "Create", "object": {"id": "a", "type": "Article", "name": "On spinning", "published": "2022-11-05T09:00:00Z",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "content": "<p>Long form.</p>"}},
+          {"type": "Create", "object": {"id": "b", "type": "Event", "published": "2022-11-05T09:01:00Z",
+            "to": ["https://www.w3.org/ns/activitystreams#Public"], "content": "<p>meetup</p>"}},
+          {"type": "Create", "object": {"id": "c", "type": "\\u001b[2Jevil", "published": "2022-11-05T09:02:00Z"}},
+          {"type": "Like", "object": "https://other.example/users/bo/statuses/1"}
+        ]}"""));
+    assertEquals(List.of("On spinning\n\nLong form."), report.posts().stream().map(ArchivePost::text).toList());
+    assertEquals(Map.of("Event is not imported", 1, "an unknown type is not imported", 1, "not a post (Like)", 1),
+        report.skipped());
+  }
+
+  @Test
   void mastodonAcceptsCompactPublicFormsAndSkipsUnaddressedItems() throws Exception {
     ArchiveReport report = ArchiveReader.readMastodon(new ObjectMapper().readTree("""
         {"orderedItems": [
