@@ -26,7 +26,7 @@ class ArchiveImportTest {
   private Path resource(String name) throws Exception {
     Path p = tmp.resolve(name);
     try (var in = getClass().getResourceAsStream("/archives/" + name)) {
-      Files.copy(in, p);
+      Files.copy(in, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     return p;
   }
@@ -128,6 +128,53 @@ class ArchiveImportTest {
     assertEquals(Instant.parse("2022-10-12T07:30:00Z").toEpochMilli(), report.posts().get(0).timestampMillis());
     ArchiveImport.Plan plan = ArchiveImport.plan(report.posts(), Identity.generate().feed(), 5);
     assertEquals(5, assertInstanceOf(Content.Comment.class, plan.contents().get(1)).on().seq());
+  }
+
+  @Test
+  void importingTheSameArchiveAgainAddsNothingEvenAfterEditsAndDeletes() throws Exception {
+    Identity me = Identity.generate();
+    FeedLog log = FeedLog.empty(me.feed());
+    log.append(me, new Content.Post("written on Charkha before the import"), 1_700_000_000_123L);
+    ArchiveReport first = ArchiveReader.read(resource("outbox.json"));
+    ArchiveImport.Plan plan = ArchiveImport.plan(first, log);
+    log.appendAll(me, plan.contents(), plan.timestamps());
+    assertEquals(null, first.skipped().get("already imported"));
+    long unlisted = seqWithText(log, "Unlisted musings, quiet but not secret.");
+    log.append(me, new Content.Edit(1, "Hello fediverse, edited on Charkha"), 1_700_000_001_000L);
+    log.append(me, new Content.Delete(unlisted), 1_700_000_002_000L);
+    long size = log.size();
+
+    ArchiveReport again = ArchiveReader.read(resource("outbox.json"));
+    ArchiveImport.Plan second = ArchiveImport.plan(again, log);
+
+    assertEquals(List.of(), second.contents(), "nothing is imported twice, and the deleted post stays deleted");
+    assertEquals(again.posts().size(), again.skipped().get("already imported"));
+    assertEquals(size, log.size());
+  }
+
+  @Test
+  void newerArchiveAddsOnlyNewPostsAndTheirRepliesAttachToTheEarlierImport() throws Exception {
+    Identity me = Identity.generate();
+    FeedLog log = FeedLog.empty(me.feed());
+    log.append(me, new Content.Post("an unrelated first entry"), 1_600_000_000_000L);
+    ArchiveReport full = ArchiveReader.read(resource("tweets.js"));
+    ArchiveReport older = new ArchiveReport();
+    older.add(full.posts().get(0));
+    ArchiveImport.Plan first = ArchiveImport.plan(older, log);
+    log.appendAll(me, first.contents(), first.timestamps());
+
+    ArchiveImport.Plan second = ArchiveImport.plan(full, log);
+
+    assertEquals(1, full.skipped().get("already imported"));
+    assertEquals(1, second.contents().size());
+    Content.Comment reply = assertInstanceOf(Content.Comment.class, second.contents().get(0));
+    assertEquals(1, reply.on().seq(), "the new reply points at the tweet imported the first time");
+    assertEquals("And a follow-up in my own thread", reply.text());
+  }
+
+  private static long seqWithText(FeedLog log, String text) {
+    return log.entries().stream().filter(e -> e.content() instanceof Content.Post p && p.text().equals(text))
+        .findFirst().orElseThrow().seq();
   }
 
   @Test
