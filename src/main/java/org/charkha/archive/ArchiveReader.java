@@ -18,8 +18,8 @@ import org.charkha.feed.Limits;
  * {@code tweets.js} into {@link ArchivePost}s. Boosts and retweets are someone else's words and are
  * skipped; so is anything without text or a date, and any Mastodon status that was not public or
  * unlisted (the export holds direct messages and followers-only posts too). Notes and Articles are
- * imported; polls and other objects are reported by their type. Both formats are untrusted input: sizes are
- * bounded and a malformed item is skipped with its reason, never fatal.
+ * imported; polls and other objects are reported by their type. Both formats are untrusted input:
+ * sizes are bounded and a malformed item is skipped with its reason, never fatal.
  */
 public final class ArchiveReader {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,7 +74,8 @@ public final class ArchiveReader {
       }
       String body = htmlToText(note.path("content").asText(""));
       // An Article (blogs, long-form servers) has a title; its text alone would lose it.
-      String title = objectType.equals("Article") && note.path("name").isTextual() ? note.path("name").asText().strip() : "";
+      String title = objectType.equals("Article") && note.path("name").isTextual()
+          ? note.path("name").asText().strip() : "";
       if (!title.isEmpty() && !body.isEmpty()) {
         body = title + "\n\n" + body;
       }

@@ -196,6 +196,14 @@ class ArchiveImportTest {
     assertInstanceOf(Content.Comment.class, last.content());
     assertEquals(1_600_000_000_000L + 29_999 * 60_000L, last.timestamp());
     System.out.println("appendAll of 30,000 posts: " + millis + " ms");
+
+    ArchiveReport again = new ArchiveReport();
+    posts.forEach(again::add);
+    start = System.nanoTime();
+    ArchiveImport.Plan second = ArchiveImport.plan(again, verified);
+    System.out.println("re-import plan of 30,000 posts: " + (System.nanoTime() - start) / 1_000_000 + " ms");
+    assertEquals(0, second.contents().size());
+    assertEquals(30_000, again.skipped().get("already imported"));
   }
 
   @Test
