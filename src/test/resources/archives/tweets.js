@@ -38,5 +38,17 @@ window.YTD.tweets.part0 = [
       "full_text" : "RT @someone: not my words",
       "lang" : "en"
     }
+  },
+  {
+    "tweet" : {
+      "retweeted" : false,
+      "entities" : { "urls" : [ ] },
+      "id_str" : "1580000000000000002",
+      "in_reply_to_status_id_str" : "1580000000000000001",
+      "in_reply_to_user_id_str" : "42",
+      "created_at" : "Wed Oct 12 07:45:00 +0000 2022",
+      "full_text" : "And a follow-up in my own thread",
+      "lang" : "en"
+    }
   }
 ]

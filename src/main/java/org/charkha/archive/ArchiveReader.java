@@ -16,8 +16,10 @@ import org.charkha.feed.Limits;
 /**
  * Reads a Mastodon export's {@code outbox.json} (ActivityPub) or an X/Twitter archive's
  * {@code tweets.js} into {@link ArchivePost}s. Boosts and retweets are someone else's words and are
- * skipped; so is anything without text or a date. Both formats are untrusted input: sizes are
- * bounded and a malformed item is skipped with its reason, never fatal.
+ * skipped; so is anything without text or a date, and any Mastodon status that was not public or
+ * unlisted (the export holds direct messages and followers-only posts too). Notes and Articles are
+ * imported; polls and other objects are reported by their type. Both formats are untrusted input:
+ * sizes are bounded and a malformed item is skipped with its reason, never fatal.
  */
 public final class ArchiveReader {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,13 +54,40 @@ public final class ArchiveReader {
         continue;
       }
       JsonNode note = activity.path("object");
-      if (!type.equals("Create") || !note.isObject() || !note.path("type").asText().equals("Note")) {
-        report.skip("not a post (" + (type.isEmpty() ? "no type" : type) + ")");
+      if (!type.equals("Create") || !note.isObject()) {
+        report.skip("not a post (" + (type.isEmpty() ? "no type" : printable(type)) + ")");
+        continue;
+      }
+      String objectType = note.path("type").asText();
+      if (objectType.equals("Question")) {
+        report.skip("a poll (Question) is not imported");
+        continue;
+      }
+      if (!objectType.equals("Note") && !objectType.equals("Article")) {
+        report.skip((objectType.isEmpty() ? "an object without a type" : printable(objectType)) + " is not imported");
+        continue;
+      }
+      MastodonAudience audience = MastodonAudience.of(activity, note);
+      if (audience.skipReason != null) {
+        report.skip(audience.skipReason);
         continue;
       }
       String body = htmlToText(note.path("content").asText(""));
+      // An Article (blogs, long-form servers) has a title; its text alone would lose it.
+      String title = objectType.equals("Article") && note.path("name").isTextual()
+          ? note.path("name").asText().strip() : "";
+      if (!title.isEmpty() && !body.isEmpty()) {
+        body = title + "\n\n" + body;
+      }
       if (note.path("attachment").size() > 0) {
-        body = body + (body.isEmpty() ? "" : "\n") + "[" + note.path("attachment").size() + " attachment(s) not imported]";
+        body = body + (body.isEmpty() ? "" : "\n") + "[" + note.path("attachment").size() + " attachment(s)"
+            + (note.path("sensitive").asBoolean(false) ? " marked sensitive" : "") + " not imported]";
+      }
+      // A content warning is plain text in Mastodon (spoiler_text); Charkha has no field for it,
+      // so it stays visible ahead of the text rather than being lost.
+      String warning = note.path("summary").isTextual() ? note.path("summary").asText().strip() : "";
+      if (!warning.isEmpty() && !body.isBlank()) {
+        body = "CW: " + warning + "\n\n" + body;
       }
       Long ts = parseInstant(note.path("published").asText(""));
       addChecked(report, note.path("id").asText(""), ts, body,
@@ -101,6 +130,11 @@ public final class ArchiveReader {
     } else {
       report.add(new ArchivePost(id, ts, text, inReplyTo));
     }
+  }
+
+  /** A type name from the file, fit to print in a report: hostile input may carry escape codes. */
+  private static String printable(String type) {
+    return type.matches("[A-Za-z0-9_:.#/-]{1,64}") ? type : "an unknown type";
   }
 
   private static Long parseInstant(String s) {

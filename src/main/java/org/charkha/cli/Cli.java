@@ -394,7 +394,7 @@ public final class Cli implements Callable<Integer> {
     public Integer call() throws Exception {
       OwnFeed own = own();
       var report = org.charkha.archive.ArchiveReader.read(file);
-      var plan = org.charkha.archive.ArchiveImport.plan(report.posts(), own.feed(), own.log().size());
+      var plan = org.charkha.archive.ArchiveImport.plan(report, own.log());
       long started = System.nanoTime();
       OwnFeed.Published p = plan.contents().isEmpty() ? null : own.appendAll(plan.contents(), plan.timestamps());
       long millis = (System.nanoTime() - started) / 1_000_000;

@@ -247,4 +247,21 @@ class CliTest {
     assertTrue(text.contains("following 1"), text);
     assertTrue(text.contains("held " + aliceItem.seq()), text);
   }
+
+  @Test
+  void importingAnArchiveTwiceAddsItsPostsOnce() throws Exception {
+    run("init", "--name", "Asha");
+    Path outbox = home.resolve("outbox.json");
+    try (var in = getClass().getResourceAsStream("/archives/outbox.json")) {
+      Files.copy(in, outbox);
+    }
+    JsonNode first = json.readTree(run("import-archive", outbox.toString(), "--json").out());
+    JsonNode second = json.readTree(run("import-archive", outbox.toString(), "--json").out());
+
+    assertEquals(0, second.get("imported").asInt());
+    assertEquals(first.get("imported").asInt(), second.get("skipped").get("already imported").asInt());
+    assertEquals(1, first.get("skipped").get("direct message").asInt());
+    assertEquals(first.get("imported").asInt() + 1, json.readTree(run("log", "--json").out()).get("entries").size(),
+        "the profile entry from init and one entry per imported post");
+  }
 }

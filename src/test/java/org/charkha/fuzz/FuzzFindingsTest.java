@@ -60,7 +60,8 @@ class FuzzFindingsTest {
     // Instant.parse accepts years up to 1,000,000,000, whose epoch milliseconds overflow a long.
     Path outbox = home.resolve("outbox.json");
     Files.writeString(outbox, "{\"orderedItems\": [{\"type\": \"Create\", \"object\": {\"type\": \"Note\", "
-        + "\"id\": \"1\", \"content\": \"far future\", \"published\": \"+999999999-01-01T00:00:00Z\"}}]}");
+        + "\"id\": \"1\", \"to\": [\"https://www.w3.org/ns/activitystreams#Public\"], "
+        + "\"content\": \"far future\", \"published\": \"+999999999-01-01T00:00:00Z\"}}]}");
     ArchiveReport report = ArchiveReader.read(outbox);
     assertEquals(0, report.posts().size());
     assertEquals(Map.of("no readable date", 1), report.skipped());
