@@ -32,7 +32,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** The command tree. Each command is small; the work happens in the node and store packages. */
-@Command(name = "charkha", mixinStandardHelpOptions = true, version = "charkha 0.1.0",
+// scope INHERIT: every subcommand, nested ones too, takes --help/-h and --version/-V (README promises it)
+@Command(name = "charkha", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    version = "charkha 0.1.0",
     description = "Your own social feed, shared peer to peer over BitTorrent.",
     subcommands = {
         Cli.Init.class, Cli.Link.class, Cli.Post.class, Cli.CommentCmd.class, Cli.EditCmd.class,

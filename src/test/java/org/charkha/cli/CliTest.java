@@ -117,6 +117,32 @@ class CliTest {
   }
 
   @Test
+  void everySubcommandPrintsItsUsageForHelpAndExitsZero() {
+    java.util.List<String> checked = new java.util.ArrayList<>();
+    checkHelp(Cli.commandLine(), new java.util.ArrayList<>(), checked);
+    assertTrue(checked.size() > 20, "walked the whole tree: " + checked);
+  }
+
+  private void checkHelp(CommandLine command, java.util.List<String> path, java.util.List<String> checked) {
+    for (var sub : command.getSubcommands().entrySet()) {
+      if (!sub.getKey().equals(sub.getValue().getCommandName())) {
+        continue; // an alias
+      }
+      java.util.List<String> subPath = new java.util.ArrayList<>(path);
+      subPath.add(sub.getKey());
+      for (String flag : new String[] {"--help", "-h"}) {
+        java.util.List<String> args = new java.util.ArrayList<>(subPath);
+        args.add(flag);
+        Result r = run(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), args + ": " + r.err());
+        assertTrue(r.out().contains("Usage:"), args + ": " + r.out());
+      }
+      checked.add(String.join(" ", subPath));
+      checkHelp(sub.getValue(), subPath, checked);
+    }
+  }
+
+  @Test
   void commandsBeforeInitSayWhatToDo() {
     Result r = run("post", "too early");
     assertEquals(1, r.exit());
