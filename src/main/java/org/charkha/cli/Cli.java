@@ -348,8 +348,23 @@ public final class Cli implements Callable<Integer> {
     }
   }
 
+  private static final java.util.regex.Pattern URL_SCHEME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
+
+  /**
+   * A feed given on the command line: a follow link (note 0001: the magnet prefix in any case,
+   * surrounding whitespace allowed) or a bare {@code <64 hex>[:<salt hex>]} key.
+   */
   static FeedId parseFeed(String text) {
-    return text.startsWith("magnet:") ? FeedLink.parse(text).feed() : FeedId.parse(text);
+    String s = text.strip();
+    if (s.regionMatches(true, 0, "magnet:", 0, 7)) {
+      return FeedLink.parse(s).feed();
+    }
+    int colon = s.indexOf(':');
+    if (colon > 0 && colon != 64 && URL_SCHEME.matcher(s.substring(0, colon)).matches()) {
+      throw new IllegalArgumentException("not a feed link: expected magnet:?xs=urn:btpk:<64 hex> or a 64-hex feed key, got a '"
+          + s.substring(0, Math.min(colon, 32)) + ":' address");
+    }
+    return FeedId.parse(s);
   }
 
   @Command(name = "follow", description = "Follow a feed by its link. A running node starts fetching it at once.")

@@ -142,6 +142,40 @@ class CliTest {
     }
   }
 
+  /** The two links note 0001 gives as parsing to the salted example feed. */
+  private static final String NOTE_0001_SHOUTED_LINK =
+      "  MAGNET:?dn=Alice&S=6E&xs=urn%3Abtpk%3A79B5562E8FE654F94078B112E8A98BA7901F853AE695BED7E0E3910BAD049664 ";
+  private static final String NOTE_0001_TRACKER_LINK = "magnet:?tr=udp%3A%2F%2Ftracker.example%3A80"
+      + "&xs=urn:btpk:79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664&s=6e";
+  private static final String NOTE_0001_FEED = "79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664:6e";
+
+  @Test
+  void theExampleLinksOfNote0001WorkInEveryCommandThatTakesALink() throws Exception {
+    run("init");
+    Result follow = run("follow", NOTE_0001_SHOUTED_LINK);
+    assertEquals(0, follow.exit(), follow.err());
+    assertEquals("Already following " + NOTE_0001_FEED, run("follow", NOTE_0001_TRACKER_LINK).out().strip());
+    for (String link : new String[] {NOTE_0001_SHOUTED_LINK, NOTE_0001_TRACKER_LINK}) {
+      Result log = run("log", link);
+      assertTrue(log.err().contains("no stored copy of feed"), "parsed, then found not held: " + log.err());
+      assertEquals(0, run("timeline", "--feed", link).exit());
+      assertEquals(0, run("following", link).exit());
+      assertEquals(0, run("followers", link).exit());
+    }
+    Result unfollow = run("unfollow", NOTE_0001_TRACKER_LINK);
+    assertEquals(0, unfollow.exit(), unfollow.err());
+    JsonNode entries = json.readTree(run("log", "--json").out()).get("entries");
+    assertEquals(NOTE_0001_FEED, entries.get(0).get("feed").asText());
+  }
+
+  @Test
+  void aWebAddressIsRejectedAsNotAFeedLink() {
+    run("init");
+    Result r = run("follow", "https://example.org/alice");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("not a feed link") && r.err().contains("'https:'"), r.err());
+  }
+
   @Test
   void commandsBeforeInitSayWhatToDo() {
     Result r = run("post", "too early");
