@@ -81,6 +81,10 @@ public final class Cli implements Callable<Integer> {
   }
 
   DataDir data() {
+    if (home != null && home.isBlank()) {
+      // resolveHome would read a blank flag as absent and quietly use another directory
+      throw new IllegalArgumentException("--home is empty; give a directory, or leave it out for $CHARKHA_HOME or ~/.charkha");
+    }
     return DataDir.open(DataDir.resolveHome(home));
   }
 
@@ -111,8 +115,17 @@ public final class Cli implements Callable<Integer> {
 
     /** A reference given on the command line: a full {@code <feed>/<seq>}, or a bare seq of one's own. */
     EntryRef ref(String text, FeedId self) throws IOException {
-      EntryRef r = text.matches("\\d+") ? EntryRef.of(self, Long.parseLong(text)) : EntryRef.parse(text);
+      EntryRef r = text.matches("\\d+") ? EntryRef.of(self, ownSeq(text)) : EntryRef.parse(text);
       return own().pin(r);
+    }
+
+    private static long ownSeq(String digits) {
+      try {
+        return Long.parseLong(digits);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("entry number " + (digits.length() <= 24 ? digits : digits.substring(0, 21) + "...")
+            + " is too large for any feed");
+      }
     }
 
     int created(String verb, OwnFeed own, OwnFeed.Published p) {
@@ -132,6 +145,9 @@ public final class Cli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      if (name != null && name.isBlank()) {
+        throw new IllegalArgumentException("--name is empty; give a display name, or leave it out");
+      }
       DataDir data = data();
       if (data.isInitialized()) {
         throw new IllegalArgumentException("already initialized: " + data.keyFile() + " exists");

@@ -2,7 +2,9 @@ package org.charkha.cli;
 
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.charkha.index.FeedIndex;
 import org.charkha.node.NodeApp;
@@ -233,6 +235,9 @@ final class Reads {
 
   @Command(name = "reindex", description = "Rebuild the index from the stored feeds.")
   static final class ReindexCmd extends Cli.Base {
+    @Option(names = "--json", description = "Print JSON: {\"entries\": N, \"feeds\": M}.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
       DataDir data = data();
@@ -242,7 +247,15 @@ final class Reads {
       try (FeedIndex index = FeedIndex.open(data.indexFile())) {
         long n = org.charkha.node.Reindex.run(data, index);
         index.awaitSearch();
-        out().println("Reindexed " + n + " entries from " + data.storedFeeds().size() + " feeds");
+        int feeds = data.storedFeeds().size();
+        if (json) {
+          Map<String, Object> doc = new LinkedHashMap<>();
+          doc.put("entries", n);
+          doc.put("feeds", feeds);
+          printJson(doc);
+        } else {
+          out().println("Reindexed " + n + " entries from " + feeds + " feeds");
+        }
       }
       return 0;
     }

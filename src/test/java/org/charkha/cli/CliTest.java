@@ -177,6 +177,42 @@ class CliTest {
   }
 
   @Test
+  void anEntryNumberTooLargeForALongGetsAClearMessage() {
+    run("init");
+    run("post", "one");
+    Result r = run("edit", "99999999999999999999", "x");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("entry number 99999999999999999999 is too large"), r.err());
+  }
+
+  @Test
+  void initRejectsAnEmptyName() {
+    Result r = run("init", "--name", " ");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("--name is empty"), r.err());
+    assertFalse(Files.exists(home.resolve("identity.key")) || Files.exists(home.resolve("feeds")), "nothing created");
+  }
+
+  @Test
+  void anEmptyHomeIsRejectedRatherThanFallingBackToTheDefault() {
+    CommandLine cl = Cli.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(2, cl.execute("--home", "", "link"));
+    assertTrue(err.toString().contains("--home is empty"), err.toString());
+  }
+
+  @Test
+  void reindexReportsItsCountsAsJson() throws Exception {
+    run("init", "--name", "Asha");
+    run("post", "one");
+    JsonNode report = json.readTree(run("reindex", "--json").out());
+    assertEquals(2, report.get("entries").asLong());
+    assertEquals(1, report.get("feeds").asInt());
+  }
+
+  @Test
   void commandsBeforeInitSayWhatToDo() {
     Result r = run("post", "too early");
     assertEquals(1, r.exit());
