@@ -119,6 +119,12 @@ public final class Cli implements Callable<Integer> {
       return own().pin(r);
     }
 
+    /** What a comment or reaction answers: checked where its feed is held, and pinned. */
+    EntryRef replyTarget(String text, OwnFeed own) throws IOException {
+      EntryRef r = text.matches("\\d+") ? EntryRef.of(own.feed(), ownSeq(text)) : EntryRef.parse(text);
+      return own.replyTarget(r);
+    }
+
     private static long ownSeq(String digits) {
       try {
         return Long.parseLong(digits);
@@ -210,7 +216,7 @@ public final class Cli implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       OwnFeed own = own();
-      return created("Commented", own, own.append(new Content.Comment(ref(ref, own.feed()), String.join(" ", words))));
+      return created("Commented", own, own.append(new Content.Comment(replyTarget(ref, own), String.join(" ", words))));
     }
   }
 
@@ -260,7 +266,7 @@ public final class Cli implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       OwnFeed own = own();
-      return created("Reacted", own, own.append(new Content.Reaction(ref(ref, own.feed()), emoji)));
+      return created("Reacted", own, own.append(new Content.Reaction(replyTarget(ref, own), emoji)));
     }
   }
 

@@ -213,6 +213,34 @@ class CliTest {
   }
 
   @Test
+  void commentsAndReactionsMustAnswerAnExistingPostOrCommentOfAHeldFeed() throws Exception {
+    run("init");
+    String post = run("post", "a post").lastWord();
+    String reaction = run("react", post, "🙏").lastWord();
+    String deleted = run("post", "soon gone").lastWord();
+    run("delete", deleted);
+    String profile = run("profile", "--bio", "spins").lastWord();
+    long before = json.readTree(run("log", "--json").out()).get("entries").size();
+
+    for (String[] bad : new String[][] {
+        {"comment", "99", "hi"}, {"react", "99", "x"},
+        {"comment", reaction, "hi"}, {"react", reaction, "x"},
+        {"comment", profile, "hi"}, {"comment", deleted, "hi"}, {"react", deleted, "x"}}) {
+      Result r = run(bad);
+      assertEquals(2, r.exit(), String.join(" ", bad) + ": " + r.out());
+      assertTrue(r.err().contains("does not exist") || r.err().contains("only posts and comments")
+          || r.err().contains("was deleted"), r.err());
+    }
+    assertEquals(before, json.readTree(run("log", "--json").out()).get("entries").size(), "nothing published");
+
+    String comment = run("comment", post, "fine").lastWord();
+    assertTrue(run("comment", comment, "a reply to a reply").lastWord().endsWith("/" + (before + 1)));
+    String unheld = "ef".repeat(32) + "/7";
+    assertEquals(0, run("comment", unheld, "a feed not held cannot be checked").exit());
+    assertEquals(0, run("react", unheld, "🙏").exit());
+  }
+
+  @Test
   void commandsBeforeInitSayWhatToDo() {
     Result r = run("post", "too early");
     assertEquals(1, r.exit());
