@@ -57,7 +57,7 @@ public final class Cli implements Callable<Integer> {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Cli());
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("charkha: " + message(e));
+      cmd.getErr().println("charkha: " + TerminalText.line(message(e))); // messages may quote peer or file text
       if (System.getenv("CHARKHA_DEBUG") != null) {
         e.printStackTrace(cmd.getErr());
       }
@@ -315,7 +315,7 @@ public final class Cli implements Callable<Integer> {
         printJson(doc);
       } else {
         for (Entry e : log.entries()) {
-          out().println(EntryJson.line(feed, e));
+          out().println(TerminalText.line(EntryJson.line(feed, e)));
         }
       }
       return 0;
@@ -450,7 +450,7 @@ public final class Cli implements Callable<Integer> {
       out().println("Imported " + plan.contents().size() + " posts in " + millis + " ms ("
           + plan.repliesKept() + " replies kept as comments, " + plan.repliesFlattened()
           + " replies to others imported as posts)");
-      report.skipped().forEach((reason, n) -> out().println("Skipped " + n + ": " + reason));
+      report.skipped().forEach((reason, n) -> out().println("Skipped " + n + ": " + TerminalText.line(reason)));
       if (p != null) {
         out().println("Last entry " + EntryRef.of(own.feed(), p.entry().seq()));
       }

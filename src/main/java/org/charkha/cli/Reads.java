@@ -73,16 +73,18 @@ final class Reads {
     abstract void print(Object result, PrintWriter out);
   }
 
+  /** Prints a post or comment; everything from its author goes through {@link TerminalText}. */
   static void printPost(PostView p, PrintWriter out, String indent) {
-    String who = p.authorName().isEmpty() ? p.feed().substring(0, 8) : p.authorName();
+    String who = p.authorName().isEmpty() ? p.feed().substring(0, Math.min(8, p.feed().length())) : p.authorName();
     String flags = (p.edited() ? " (edited)" : "") + (p.equivocation() ? " [WARNING: feed equivocated]" : "");
-    out.println(indent + who + " · " + Instant.ofEpochMilli(p.ts()) + flags + " · " + p.ref());
-    String text = p.deleted() ? "(deleted)" : p.text();
+    out.println(indent + TerminalText.line(who) + " · " + Instant.ofEpochMilli(p.ts()) + flags + " · "
+        + TerminalText.line(p.ref()));
+    String text = p.deleted() ? "(deleted)" : TerminalText.body(p.text());
     for (String line : text.split("\n", -1)) {
       out.println(indent + "  " + line);
     }
     StringBuilder meta = new StringBuilder();
-    p.reactions().forEach((e, n) -> meta.append(e).append(' ').append(n).append("  "));
+    p.reactions().forEach((e, n) -> meta.append(TerminalText.line(e)).append(' ').append(n).append("  "));
     if (p.replyCount() > 0) {
       meta.append(p.replyCount()).append(p.replyCount() == 1 ? " reply" : " replies");
     }
@@ -119,7 +121,7 @@ final class Reads {
         out.println();
       }
       if (page.nextCursor() != null) {
-        out.println("More: --cursor " + page.nextCursor());
+        out.println("More: --cursor " + TerminalText.line(page.nextCursor()));
       }
     }
   }
@@ -192,7 +194,7 @@ final class Reads {
         out.println("None known.");
       }
       for (ProfileView p : list) {
-        out.println((p.name().isEmpty() ? "(no name)" : p.name()) + "  " + p.link());
+        out.println((p.name() == null || p.name().isEmpty() ? "(no name)" : TerminalText.line(p.name())) + "  " + TerminalText.line(p.link()));
       }
     }
   }
@@ -225,10 +227,11 @@ final class Reads {
       AppService.StatusView s = (AppService.StatusView) result;
       out.println("DHT nodes " + s.dhtNodes() + ", peers " + s.peers() + ", following " + s.feeds().size());
       for (AppService.FeedStatus f : s.feeds()) {
-        out.printf("%s %-16s %-11s held %d / known %d (lag %d) %3.0f%%%s%s%n", f.feed().substring(0, 8),
-            f.name().isEmpty() ? "" : f.name(), f.state(), f.heldSeq(), f.knownSeq(), f.lag(), f.progress() * 100,
-            f.equivocation() ? "  WARNING: this feed signed two different histories" : "",
-            f.rejected() == null ? "" : "  rejected: " + f.rejected());
+        out.printf("%s %-16s %-11s held %d / known %d (lag %d) %3.0f%%%s%s%n",
+            TerminalText.line(f.feed().substring(0, Math.min(8, f.feed().length()))),
+            f.name() == null ? "" : TerminalText.line(f.name()), TerminalText.line(f.state()), f.heldSeq(), f.knownSeq(), f.lag(),
+            f.progress() * 100, f.equivocation() ? "  WARNING: this feed signed two different histories" : "",
+            f.rejected() == null ? "" : "  rejected: " + TerminalText.line(f.rejected()));
       }
     }
   }

@@ -241,6 +241,24 @@ class CliTest {
   }
 
   @Test
+  void hostileTextReachesNoTerminalRaw() {
+    String hostile = TerminalTextTest.HOSTILE;
+    run("init", "--name", "Mallory" + hostile);
+    String post = run("post", "spinning " + hostile).lastWord();
+    run("comment", post, "reply " + hostile);
+    run("react", post, "\u001b[2J");
+    for (String[] read : new String[][] {{"timeline"}, {"thread", post}, {"search", "spinning"}, {"log"}}) {
+      Result r = run(read);
+      assertEquals(0, r.exit(), r.err());
+      assertTrue(r.out().contains("\\x1b[2J"), String.join(" ", read) + " shows the escape visibly: " + r.out());
+      TerminalTextTest.assertTerminalSafe(r.out());
+    }
+    Result bad = run("follow", "magnet:?xs=urn:btpk:" + "\u001b]0;x\u0007");
+    assertEquals(2, bad.exit());
+    TerminalTextTest.assertTerminalSafe(bad.err());
+  }
+
+  @Test
   void commandsBeforeInitSayWhatToDo() {
     Result r = run("post", "too early");
     assertEquals(1, r.exit());
