@@ -54,8 +54,19 @@ public final class Cli implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Reads the environment; tests give their own. */
+  private final java.util.function.UnaryOperator<String> env;
+
+  Cli(java.util.function.UnaryOperator<String> env) {
+    this.env = env;
+  }
+
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Cli());
+    return commandLine(System::getenv);
+  }
+
+  static CommandLine commandLine(java.util.function.UnaryOperator<String> env) {
+    CommandLine cl = new CommandLine(new Cli(env));
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("charkha: " + TerminalText.line(message(e))); // messages may quote peer or file text
       if (System.getenv("CHARKHA_DEBUG") != null) {
@@ -85,7 +96,7 @@ public final class Cli implements Callable<Integer> {
       // resolveHome would read a blank flag as absent and quietly use another directory
       throw new IllegalArgumentException("--home is empty; give a directory, or leave it out for $CHARKHA_HOME or ~/.charkha");
     }
-    return DataDir.open(DataDir.resolveHome(home));
+    return DataDir.open(DataDir.resolveHome(home, env.apply("CHARKHA_HOME")));
   }
 
   /** Shared by the commands: where they print and how. */

@@ -103,6 +103,23 @@ class CliTest {
   }
 
   @Test
+  void charkhaHomeSelectsTheDataDirectoryAndHomeFlagWinsOverIt() throws Exception {
+    Path fromEnv = home.resolve("from-env");
+    Path fromFlag = home.resolve("from-flag");
+    java.util.function.UnaryOperator<String> env = name -> name.equals("CHARKHA_HOME") ? fromEnv.toString() : null;
+    CommandLine init = Cli.commandLine(env);
+    init.setOut(new PrintWriter(new StringWriter(), true));
+    assertEquals(0, init.execute("init"));
+    assertTrue(Files.exists(fromEnv.resolve("identity.key")), "CHARKHA_HOME chose the directory");
+
+    CommandLine flagged = Cli.commandLine(env);
+    flagged.setOut(new PrintWriter(new StringWriter(), true));
+    assertEquals(0, flagged.execute("--home", fromFlag.toString(), "init"));
+    assertTrue(Files.exists(fromFlag.resolve("identity.key")), "--home wins over CHARKHA_HOME");
+    assertFalse(Files.exists(home.resolve("identity.key")));
+  }
+
+  @Test
   void badInputGivesAClearMessageAndExitCodeTwo() {
     run("init");
     Result badRef = run("comment", "not-a-ref", "x");
