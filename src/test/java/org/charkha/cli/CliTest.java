@@ -103,6 +103,42 @@ class CliTest {
   }
 
   @Test
+  void exportedMultiPieceTorrentHashChecksEveryPaddedFile() throws Exception {
+    run("init");
+    for (int i = 0; i < 30; i++) {
+      assertEquals(0, run("post", "%02d-".formatted(i).repeat(2000)).exit()); // 30 posts of 8 KB: 4 segments of 64 KiB
+    }
+    Path out = home.resolve("export");
+    assertEquals(0, run("export-torrent", out.toString()).exit());
+    var torrent = new bt.metainfo.MetadataService().fromByteArray(Files.readAllBytes(out.resolve("feed.torrent")));
+    int pieceSize = (int) torrent.getChunkSize();
+    java.util.List<byte[]> hashes = new java.util.ArrayList<>();
+    torrent.getChunkHashes().forEach(hashes::add);
+    java.util.List<bt.metainfo.TorrentFile> files = torrent.getFiles();
+    assertTrue(files.size() >= 3, "more than one piece: " + files.size());
+    assertEquals(files.size(), hashes.size(), "one file per piece");
+
+    java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < files.size(); i++) {
+      Path file = out.resolve(torrent.getName());
+      for (String element : files.get(i).getPathElements()) {
+        file = file.resolve(element);
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      assertEquals(files.get(i).getSize(), bytes.length, file + " has the length the torrent says");
+      if (i < files.size() - 1) {
+        assertEquals(pieceSize, bytes.length, "a non-last file is padded to the piece size");
+      }
+      content.write(bytes);
+    }
+    byte[] all = content.toByteArray();
+    for (int i = 0; i < hashes.size(); i++) {
+      byte[] piece = java.util.Arrays.copyOfRange(all, i * pieceSize, Math.min(all.length, (i + 1) * pieceSize));
+      assertArrayEquals(hashes.get(i), java.security.MessageDigest.getInstance("SHA-1").digest(piece), "piece " + i);
+    }
+  }
+
+  @Test
   void charkhaHomeSelectsTheDataDirectoryAndHomeFlagWinsOverIt() throws Exception {
     Path fromEnv = home.resolve("from-env");
     Path fromFlag = home.resolve("from-flag");
