@@ -32,7 +32,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** The command tree. Each command is small; the work happens in the node and store packages. */
-@Command(name = "charkha", mixinStandardHelpOptions = true, version = "charkha 0.1.0",
+// scope INHERIT: every subcommand, nested ones too, takes --help/-h and --version/-V (README promises it)
+@Command(name = "charkha", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+    version = "charkha 0.1.0",
     description = "Your own social feed, shared peer to peer over BitTorrent.",
     subcommands = {
         Cli.Init.class, Cli.Link.class, Cli.Post.class, Cli.CommentCmd.class, Cli.EditCmd.class,
@@ -52,10 +54,21 @@ public final class Cli implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  /** Reads the environment; tests give their own. */
+  private final java.util.function.UnaryOperator<String> env;
+
+  Cli(java.util.function.UnaryOperator<String> env) {
+    this.env = env;
+  }
+
   static CommandLine commandLine() {
-    CommandLine cl = new CommandLine(new Cli());
+    return commandLine(System::getenv);
+  }
+
+  static CommandLine commandLine(java.util.function.UnaryOperator<String> env) {
+    CommandLine cl = new CommandLine(new Cli(env));
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("charkha: " + message(e));
+      cmd.getErr().println("charkha: " + TerminalText.line(message(e))); // messages may quote peer or file text
       if (System.getenv("CHARKHA_DEBUG") != null) {
         e.printStackTrace(cmd.getErr());
       }
@@ -79,7 +92,11 @@ public final class Cli implements Callable<Integer> {
   }
 
   DataDir data() {
-    return DataDir.open(DataDir.resolveHome(home));
+    if (home != null && home.isBlank()) {
+      // resolveHome would read a blank flag as absent and quietly use another directory
+      throw new IllegalArgumentException("--home is empty; give a directory, or leave it out for $CHARKHA_HOME or ~/.charkha");
+    }
+    return DataDir.open(DataDir.resolveHome(home, env.apply("CHARKHA_HOME")));
   }
 
   /** Shared by the commands: where they print and how. */
@@ -109,8 +126,23 @@ public final class Cli implements Callable<Integer> {
 
     /** A reference given on the command line: a full {@code <feed>/<seq>}, or a bare seq of one's own. */
     EntryRef ref(String text, FeedId self) throws IOException {
-      EntryRef r = text.matches("\\d+") ? EntryRef.of(self, Long.parseLong(text)) : EntryRef.parse(text);
+      EntryRef r = text.matches("\\d+") ? EntryRef.of(self, ownSeq(text)) : EntryRef.parse(text);
       return own().pin(r);
+    }
+
+    /** What a comment or reaction answers: checked where its feed is held, and pinned. */
+    EntryRef replyTarget(String text, OwnFeed own) throws IOException {
+      EntryRef r = text.matches("\\d+") ? EntryRef.of(own.feed(), ownSeq(text)) : EntryRef.parse(text);
+      return own.replyTarget(r);
+    }
+
+    private static long ownSeq(String digits) {
+      try {
+        return Long.parseLong(digits);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("entry number " + (digits.length() <= 24 ? digits : digits.substring(0, 21) + "...")
+            + " is too large for any feed");
+      }
     }
 
     int created(String verb, OwnFeed own, OwnFeed.Published p) {
@@ -130,6 +162,9 @@ public final class Cli implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+      if (name != null && name.isBlank()) {
+        throw new IllegalArgumentException("--name is empty; give a display name, or leave it out");
+      }
       DataDir data = data();
       if (data.isInitialized()) {
         throw new IllegalArgumentException("already initialized: " + data.keyFile() + " exists");
@@ -192,7 +227,7 @@ public final class Cli implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       OwnFeed own = own();
-      return created("Commented", own, own.append(new Content.Comment(ref(ref, own.feed()), String.join(" ", words))));
+      return created("Commented", own, own.append(new Content.Comment(replyTarget(ref, own), String.join(" ", words))));
     }
   }
 
@@ -242,7 +277,7 @@ public final class Cli implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       OwnFeed own = own();
-      return created("Reacted", own, own.append(new Content.Reaction(ref(ref, own.feed()), emoji)));
+      return created("Reacted", own, own.append(new Content.Reaction(replyTarget(ref, own), emoji)));
     }
   }
 
@@ -291,7 +326,7 @@ public final class Cli implements Callable<Integer> {
         printJson(doc);
       } else {
         for (Entry e : log.entries()) {
-          out().println(EntryJson.line(feed, e));
+          out().println(TerminalText.line(EntryJson.line(feed, e)));
         }
       }
       return 0;
@@ -346,8 +381,23 @@ public final class Cli implements Callable<Integer> {
     }
   }
 
+  private static final java.util.regex.Pattern URL_SCHEME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9+.-]*");
+
+  /**
+   * A feed given on the command line: a follow link (note 0001: the magnet prefix in any case,
+   * surrounding whitespace allowed) or a bare {@code <64 hex>[:<salt hex>]} key.
+   */
   static FeedId parseFeed(String text) {
-    return text.startsWith("magnet:") ? FeedLink.parse(text).feed() : FeedId.parse(text);
+    String s = text.strip();
+    if (s.regionMatches(true, 0, "magnet:", 0, 7)) {
+      return FeedLink.parse(s).feed();
+    }
+    int colon = s.indexOf(':');
+    if (colon > 0 && colon != 64 && URL_SCHEME.matcher(s.substring(0, colon)).matches()) {
+      throw new IllegalArgumentException("not a feed link: expected magnet:?xs=urn:btpk:<64 hex> or a 64-hex feed key, got a '"
+          + s.substring(0, Math.min(colon, 32)) + ":' address");
+    }
+    return FeedId.parse(s);
   }
 
   @Command(name = "follow", description = "Follow a feed by its link. A running node starts fetching it at once.")
@@ -411,7 +461,7 @@ public final class Cli implements Callable<Integer> {
       out().println("Imported " + plan.contents().size() + " posts in " + millis + " ms ("
           + plan.repliesKept() + " replies kept as comments, " + plan.repliesFlattened()
           + " replies to others imported as posts)");
-      report.skipped().forEach((reason, n) -> out().println("Skipped " + n + ": " + reason));
+      report.skipped().forEach((reason, n) -> out().println("Skipped " + n + ": " + TerminalText.line(reason)));
       if (p != null) {
         out().println("Last entry " + EntryRef.of(own.feed(), p.entry().seq()));
       }

@@ -2,7 +2,9 @@ package org.charkha.cli;
 
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.charkha.index.FeedIndex;
 import org.charkha.node.NodeApp;
@@ -71,16 +73,18 @@ final class Reads {
     abstract void print(Object result, PrintWriter out);
   }
 
+  /** Prints a post or comment; everything from its author goes through {@link TerminalText}. */
   static void printPost(PostView p, PrintWriter out, String indent) {
-    String who = p.authorName().isEmpty() ? p.feed().substring(0, 8) : p.authorName();
+    String who = p.authorName().isEmpty() ? p.feed().substring(0, Math.min(8, p.feed().length())) : p.authorName();
     String flags = (p.edited() ? " (edited)" : "") + (p.equivocation() ? " [WARNING: feed equivocated]" : "");
-    out.println(indent + who + " · " + Instant.ofEpochMilli(p.ts()) + flags + " · " + p.ref());
-    String text = p.deleted() ? "(deleted)" : p.text();
+    out.println(indent + TerminalText.line(who) + " · " + Instant.ofEpochMilli(p.ts()) + flags + " · "
+        + TerminalText.line(p.ref()));
+    String text = p.deleted() ? "(deleted)" : TerminalText.body(p.text());
     for (String line : text.split("\n", -1)) {
       out.println(indent + "  " + line);
     }
     StringBuilder meta = new StringBuilder();
-    p.reactions().forEach((e, n) -> meta.append(e).append(' ').append(n).append("  "));
+    p.reactions().forEach((e, n) -> meta.append(TerminalText.line(e)).append(' ').append(n).append("  "));
     if (p.replyCount() > 0) {
       meta.append(p.replyCount()).append(p.replyCount() == 1 ? " reply" : " replies");
     }
@@ -117,7 +121,7 @@ final class Reads {
         out.println();
       }
       if (page.nextCursor() != null) {
-        out.println("More: --cursor " + page.nextCursor());
+        out.println("More: --cursor " + TerminalText.line(page.nextCursor()));
       }
     }
   }
@@ -169,7 +173,8 @@ final class Reads {
       if (!hits.people().isEmpty()) {
         out.println("People:");
         for (ProfileView p : hits.people()) {
-          out.println("  " + (p.name().isEmpty() ? "(no name)" : p.name()) + "  " + p.link());
+          String name = p.name() == null || p.name().isEmpty() ? "(no name)" : TerminalText.line(p.name());
+          out.println("  " + name + "  " + TerminalText.line(p.link()));
         }
         out.println();
       }
@@ -196,7 +201,7 @@ final class Reads {
         out.println("None known.");
       }
       for (ProfileView p : list) {
-        out.println((p.name().isEmpty() ? "(no name)" : p.name()) + "  " + p.link());
+        out.println((p.name() == null || p.name().isEmpty() ? "(no name)" : TerminalText.line(p.name())) + "  " + TerminalText.line(p.link()));
       }
     }
   }
@@ -230,13 +235,22 @@ final class Reads {
       out.println((s.running() ? "DHT nodes " + s.dhtNodes() + ", peers " + s.peers()
           : "node not running (start it with 'charkha run'); held copies only") + ", following " + s.feeds().size());
       for (AppService.FeedStatus f : s.feeds()) {
-        out.printf("%s %-16s %-11s held %d / known %d (lag %d) %s%s%s%s%n", f.feed().substring(0, 8),
-            f.name().isEmpty() ? "" : f.name(), f.state(), f.heldSeq(), f.knownSeq(), f.lag(), progress(f),
+        out.printf("%s %-16s %-11s %s %s%s%s%s%n",
+            TerminalText.line(f.feed().substring(0, Math.min(8, f.feed().length()))),
+            f.name() == null ? "" : TerminalText.line(f.name()), TerminalText.line(f.state()), versions(f), progress(f),
             f.equivocation() ? "  WARNING: this feed signed two different histories" : "",
-            f.rejected() == null ? "" : "  rejected: " + f.rejected(),
-            f.ignored() == null ? "" : "  ignored: " + f.ignored().summary());
+            f.rejected() == null ? "" : "  rejected: " + TerminalText.line(f.rejected()),
+            f.ignored() == null ? "" : "  ignored: " + TerminalText.line(f.ignored().summary()));
       }
     }
+  }
+
+  /** Held and newest known seq, or "resolving" while no version of the feed has been found. */
+  static String versions(AppService.FeedStatus f) {
+    if (f.knownSeq() < 0) {
+      return f.heldSeq() < 0 ? "resolving" : "held " + f.heldSeq() + " / resolving";
+    }
+    return String.format("held %d / known %d (lag %d)", f.heldSeq(), f.knownSeq(), f.lag());
   }
 
   /** "40%", or what a download waits for before it can count pieces. */
@@ -246,6 +260,9 @@ final class Reads {
 
   @Command(name = "reindex", description = "Rebuild the index from the stored feeds.")
   static final class ReindexCmd extends Cli.Base {
+    @Option(names = "--json", description = "Print JSON: {\"entries\": N, \"feeds\": M}.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
       DataDir data = data();
@@ -255,7 +272,15 @@ final class Reads {
       try (FeedIndex index = FeedIndex.open(data.indexFile())) {
         long n = org.charkha.node.Reindex.run(data, index);
         index.awaitSearch();
-        out().println("Reindexed " + n + " entries from " + data.storedFeeds().size() + " feeds");
+        int feeds = data.storedFeeds().size();
+        if (json) {
+          Map<String, Object> doc = new LinkedHashMap<>();
+          doc.put("entries", n);
+          doc.put("feeds", feeds);
+          printJson(doc);
+        } else {
+          out().println("Reindexed " + n + " entries from " + feeds + " feeds");
+        }
       }
       return 0;
     }

@@ -268,7 +268,7 @@ public final class NodeApp implements AppService {
   }
 
   private EntryRef pinned(EntryRef ref) {
-    return own.pin(ref);
+    return own.replyTarget(ref);
   }
 
   private String append(Content content) {

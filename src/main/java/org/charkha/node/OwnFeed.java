@@ -108,6 +108,37 @@ public final class OwnFeed {
     return ref;
   }
 
+  /**
+   * What a comment or reaction answers, checked and pinned where this data directory holds its
+   * feed: it must exist and be a post or comment that was not deleted (note 0002, author rules),
+   * since a published entry can never be taken back. A feed not held cannot be checked; the
+   * reference is taken as given.
+   */
+  public org.charkha.feed.EntryRef replyTarget(org.charkha.feed.EntryRef ref) {
+    Optional<FeedLog> log;
+    try {
+      log = ref.feed().equals(feed()) ? Optional.of(log()) : data.feed(ref.feed()).load();
+    } catch (IOException | FeedVerificationException e) {
+      return ref; // an unverifiable copy can neither confirm nor refute the target
+    }
+    if (log.isEmpty()) {
+      return ref;
+    }
+    if (ref.seq() >= log.get().size()) {
+      throw new IllegalArgumentException("entry " + ref.seq() + " does not exist in feed " + ref.feed().shortName()
+          + " (it has " + log.get().size() + " entries)");
+    }
+    Entry target = log.get().entry(ref.seq());
+    if (target.type() != org.charkha.feed.EntryType.POST && target.type() != org.charkha.feed.EntryType.COMMENT) {
+      throw new IllegalArgumentException("only posts and comments can be answered; " + ref.withoutHash()
+          + " is a " + target.wireType());
+    }
+    if (target.isRedacted()) {
+      throw new IllegalArgumentException(ref.withoutHash() + " was deleted");
+    }
+    return target.ref(ref.feed());
+  }
+
   /** The result of one append: the entry, the new version's torrent and its signed item. */
   public record Published(Entry entry, FeedTorrent torrent, MutableItem item) {}
 

@@ -39,10 +39,14 @@ public final class DataDir {
 
   /** The directory named by --home, else CHARKHA_HOME, else ~/.charkha. */
   public static Path resolveHome(String flag) {
+    return resolveHome(flag, System.getenv("CHARKHA_HOME"));
+  }
+
+  /** The flag wins, then {@code envHome} (the value of CHARKHA_HOME), then ~/.charkha. */
+  public static Path resolveHome(String flag, String env) {
     if (flag != null && !flag.isBlank()) {
       return Path.of(flag);
     }
-    String env = System.getenv("CHARKHA_HOME");
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }

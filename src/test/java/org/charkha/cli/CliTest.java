@@ -107,6 +107,59 @@ class CliTest {
   }
 
   @Test
+  void exportedMultiPieceTorrentHashChecksEveryPaddedFile() throws Exception {
+    run("init");
+    for (int i = 0; i < 30; i++) {
+      assertEquals(0, run("post", "%02d-".formatted(i).repeat(2000)).exit()); // 30 posts of 8 KB: 4 segments of 64 KiB
+    }
+    Path out = home.resolve("export");
+    assertEquals(0, run("export-torrent", out.toString()).exit());
+    var torrent = new bt.metainfo.MetadataService().fromByteArray(Files.readAllBytes(out.resolve("feed.torrent")));
+    int pieceSize = (int) torrent.getChunkSize();
+    java.util.List<byte[]> hashes = new java.util.ArrayList<>();
+    torrent.getChunkHashes().forEach(hashes::add);
+    java.util.List<bt.metainfo.TorrentFile> files = torrent.getFiles();
+    assertTrue(files.size() >= 3, "more than one piece: " + files.size());
+    assertEquals(files.size(), hashes.size(), "one file per piece");
+
+    java.io.ByteArrayOutputStream content = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < files.size(); i++) {
+      Path file = out.resolve(torrent.getName());
+      for (String element : files.get(i).getPathElements()) {
+        file = file.resolve(element);
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      assertEquals(files.get(i).getSize(), bytes.length, file + " has the length the torrent says");
+      if (i < files.size() - 1) {
+        assertEquals(pieceSize, bytes.length, "a non-last file is padded to the piece size");
+      }
+      content.write(bytes);
+    }
+    byte[] all = content.toByteArray();
+    for (int i = 0; i < hashes.size(); i++) {
+      byte[] piece = java.util.Arrays.copyOfRange(all, i * pieceSize, Math.min(all.length, (i + 1) * pieceSize));
+      assertArrayEquals(hashes.get(i), java.security.MessageDigest.getInstance("SHA-1").digest(piece), "piece " + i);
+    }
+  }
+
+  @Test
+  void charkhaHomeSelectsTheDataDirectoryAndHomeFlagWinsOverIt() throws Exception {
+    Path fromEnv = home.resolve("from-env");
+    Path fromFlag = home.resolve("from-flag");
+    java.util.function.UnaryOperator<String> env = name -> name.equals("CHARKHA_HOME") ? fromEnv.toString() : null;
+    CommandLine init = Cli.commandLine(env);
+    init.setOut(new PrintWriter(new StringWriter(), true));
+    assertEquals(0, init.execute("init"));
+    assertTrue(Files.exists(fromEnv.resolve("identity.key")), "CHARKHA_HOME chose the directory");
+
+    CommandLine flagged = Cli.commandLine(env);
+    flagged.setOut(new PrintWriter(new StringWriter(), true));
+    assertEquals(0, flagged.execute("--home", fromFlag.toString(), "init"));
+    assertTrue(Files.exists(fromFlag.resolve("identity.key")), "--home wins over CHARKHA_HOME");
+    assertFalse(Files.exists(home.resolve("identity.key")));
+  }
+
+  @Test
   void badInputGivesAClearMessageAndExitCodeTwo() {
     run("init");
     Result badRef = run("comment", "not-a-ref", "x");
@@ -118,6 +171,148 @@ class CliTest {
     Result editMissing = run("edit", "9", "x");
     assertEquals(2, editMissing.exit());
     assertTrue(editMissing.err().contains("does not exist"), editMissing.err());
+  }
+
+  @Test
+  void everySubcommandPrintsItsUsageForHelpAndExitsZero() {
+    java.util.List<String> checked = new java.util.ArrayList<>();
+    checkHelp(Cli.commandLine(), new java.util.ArrayList<>(), checked);
+    assertTrue(checked.size() > 20, "walked the whole tree: " + checked);
+  }
+
+  private void checkHelp(CommandLine command, java.util.List<String> path, java.util.List<String> checked) {
+    for (var sub : command.getSubcommands().entrySet()) {
+      if (!sub.getKey().equals(sub.getValue().getCommandName())) {
+        continue; // an alias
+      }
+      java.util.List<String> subPath = new java.util.ArrayList<>(path);
+      subPath.add(sub.getKey());
+      for (String flag : new String[] {"--help", "-h"}) {
+        java.util.List<String> args = new java.util.ArrayList<>(subPath);
+        args.add(flag);
+        Result r = run(args.toArray(String[]::new));
+        assertEquals(0, r.exit(), args + ": " + r.err());
+        assertTrue(r.out().contains("Usage:"), args + ": " + r.out());
+      }
+      checked.add(String.join(" ", subPath));
+      checkHelp(sub.getValue(), subPath, checked);
+    }
+  }
+
+  /** The two links note 0001 gives as parsing to the salted example feed. */
+  private static final String NOTE_0001_SHOUTED_LINK =
+      "  MAGNET:?dn=Alice&S=6E&xs=urn%3Abtpk%3A79B5562E8FE654F94078B112E8A98BA7901F853AE695BED7E0E3910BAD049664 ";
+  private static final String NOTE_0001_TRACKER_LINK = "magnet:?tr=udp%3A%2F%2Ftracker.example%3A80"
+      + "&xs=urn:btpk:79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664&s=6e";
+  private static final String NOTE_0001_FEED = "79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664:6e";
+
+  @Test
+  void theExampleLinksOfNote0001WorkInEveryCommandThatTakesALink() throws Exception {
+    run("init");
+    Result follow = run("follow", NOTE_0001_SHOUTED_LINK);
+    assertEquals(0, follow.exit(), follow.err());
+    assertEquals("Already following " + NOTE_0001_FEED, run("follow", NOTE_0001_TRACKER_LINK).out().strip());
+    for (String link : new String[] {NOTE_0001_SHOUTED_LINK, NOTE_0001_TRACKER_LINK}) {
+      Result log = run("log", link);
+      assertTrue(log.err().contains("no stored copy of feed"), "parsed, then found not held: " + log.err());
+      assertEquals(0, run("timeline", "--feed", link).exit());
+      assertEquals(0, run("following", link).exit());
+      assertEquals(0, run("followers", link).exit());
+    }
+    Result unfollow = run("unfollow", NOTE_0001_TRACKER_LINK);
+    assertEquals(0, unfollow.exit(), unfollow.err());
+    JsonNode entries = json.readTree(run("log", "--json").out()).get("entries");
+    assertEquals(NOTE_0001_FEED, entries.get(0).get("feed").asText());
+  }
+
+  @Test
+  void aWebAddressIsRejectedAsNotAFeedLink() {
+    run("init");
+    Result r = run("follow", "https://example.org/alice");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("not a feed link") && r.err().contains("'https:'"), r.err());
+  }
+
+  @Test
+  void anEntryNumberTooLargeForALongGetsAClearMessage() {
+    run("init");
+    run("post", "one");
+    Result r = run("edit", "99999999999999999999", "x");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("entry number 99999999999999999999 is too large"), r.err());
+  }
+
+  @Test
+  void initRejectsAnEmptyName() {
+    Result r = run("init", "--name", " ");
+    assertEquals(2, r.exit());
+    assertTrue(r.err().contains("--name is empty"), r.err());
+    assertFalse(Files.exists(home.resolve("identity.key")) || Files.exists(home.resolve("feeds")), "nothing created");
+  }
+
+  @Test
+  void anEmptyHomeIsRejectedRatherThanFallingBackToTheDefault() {
+    CommandLine cl = Cli.commandLine();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(new StringWriter(), true));
+    cl.setErr(new PrintWriter(err, true));
+    assertEquals(2, cl.execute("--home", "", "link"));
+    assertTrue(err.toString().contains("--home is empty"), err.toString());
+  }
+
+  @Test
+  void reindexReportsItsCountsAsJson() throws Exception {
+    run("init", "--name", "Asha");
+    run("post", "one");
+    JsonNode report = json.readTree(run("reindex", "--json").out());
+    assertEquals(2, report.get("entries").asLong());
+    assertEquals(1, report.get("feeds").asInt());
+  }
+
+  @Test
+  void commentsAndReactionsMustAnswerAnExistingPostOrCommentOfAHeldFeed() throws Exception {
+    run("init");
+    String post = run("post", "a post").lastWord();
+    String reaction = run("react", post, "🙏").lastWord();
+    String deleted = run("post", "soon gone").lastWord();
+    run("delete", deleted);
+    String profile = run("profile", "--bio", "spins").lastWord();
+    long before = json.readTree(run("log", "--json").out()).get("entries").size();
+
+    for (String[] bad : new String[][] {
+        {"comment", "99", "hi"}, {"react", "99", "x"},
+        {"comment", reaction, "hi"}, {"react", reaction, "x"},
+        {"comment", profile, "hi"}, {"comment", deleted, "hi"}, {"react", deleted, "x"}}) {
+      Result r = run(bad);
+      assertEquals(2, r.exit(), String.join(" ", bad) + ": " + r.out());
+      assertTrue(r.err().contains("does not exist") || r.err().contains("only posts and comments")
+          || r.err().contains("was deleted"), r.err());
+    }
+    assertEquals(before, json.readTree(run("log", "--json").out()).get("entries").size(), "nothing published");
+
+    String comment = run("comment", post, "fine").lastWord();
+    assertTrue(run("comment", comment, "a reply to a reply").lastWord().endsWith("/" + (before + 1)));
+    String unheld = "ef".repeat(32) + "/7";
+    assertEquals(0, run("comment", unheld, "a feed not held cannot be checked").exit());
+    assertEquals(0, run("react", unheld, "🙏").exit());
+  }
+
+  @Test
+  void hostileTextReachesNoTerminalRaw() {
+    String hostile = TerminalTextTest.HOSTILE;
+    run("init", "--name", "Mallory" + hostile);
+    String post = run("post", "spinning " + hostile).lastWord();
+    run("comment", post, "reply " + hostile);
+    run("react", post, "\u001b[2J");
+    for (String[] read : new String[][] {{"timeline"}, {"thread", post}, {"search", "spinning"}, {"log"}}) {
+      Result r = run(read);
+      assertEquals(0, r.exit(), r.err());
+      assertTrue(r.out().contains("\\x1b[2J"), String.join(" ", read) + " shows the escape visibly: " + r.out());
+      TerminalTextTest.assertTerminalSafe(r.out());
+    }
+    Result bad = run("follow", "magnet:?xs=urn:btpk:" + "\u001b]0;x\u0007");
+    assertEquals(2, bad.exit());
+    TerminalTextTest.assertTerminalSafe(bad.err());
   }
 
   @Test
