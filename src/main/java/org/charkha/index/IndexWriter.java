@@ -235,7 +235,8 @@ final class IndexWriter {
    * A relay carries another author's entry, already verified. It fills threads with comments
    * from feeds we do not follow, so only posts, comments and reactions are taken, and only
    * while the author's own feed has not reached that entry: once it has, the author's feed is
-   * authoritative (it may have withdrawn the body the relay still carries).
+   * authoritative (it may have withdrawn the body the relay still carries). The relay row is
+   * kept either way: if the author's feed is cleared later, it says what this feed still holds.
    */
   private boolean relay(long fid, long seq, Content.Relay relay) throws SQLException {
     Entry carried = relay.proof().entry();
@@ -245,10 +246,10 @@ final class IndexWriter {
       return false;
     }
     long author = feeds.idOf(relay.proof().feed());
+    exec(insertRelay, fid, seq, author, carried.seq());
     if (carried.seq() < nextSeq(author)) {
       return false;
     }
-    exec(insertRelay, fid, seq, author, carried.seq());
     return applyOwn(author, carried, content);
   }
 
@@ -608,27 +609,52 @@ final class IndexWriter {
     }
   }
 
-  /** Drops everything authored by one feed (its own entries and relayed copies of them). */
+  /** An item or reaction of the feed being cleared that a relay of another feed carries. */
+  private static final String CARRIED_ELSEWHERE = "EXISTS (SELECT 1 FROM relay r WHERE r.author = t.feed"
+      + " AND r.author_seq = t.seq AND r.feed != t.feed)";
+
+  /**
+   * Drops a feed's entries, leaving what a reindex of the remaining feeds gives: its own entries
+   * go, except posts, comments and reactions that another feed's relay carries (those stay as
+   * the relay has them: without the feed's edits).
+   */
   void clearFeed(FeedId feed) throws SQLException {
     begin();
     try {
       long fid = feeds.idOf(feed);
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO search(search, rowid, text) SELECT 'delete', id, text FROM item"
-              + " WHERE feed = ? AND id <= ? AND text IS NOT NULL")) {
-        ps.setLong(1, fid);
-        ps.setLong(2, mark);
-        ps.executeUpdate();
+          "INSERT INTO search(search, rowid, text) SELECT 'delete', id, text FROM item t"
+              + " WHERE feed = ? AND id <= ? AND text IS NOT NULL AND (NOT " + CARRIED_ELSEWHERE
+              + " OR edit_seq IS NOT NULL)")) {
+        exec(ps, fid, mark);
       }
-      for (String table : List.of("item", "edit", "reaction", "follow", "profile", "relay")) {
+      // A relay carries the original: the feed's edits leave with it.
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO search(rowid, text) SELECT id, orig FROM item t"
+              + " WHERE feed = ? AND id <= ? AND edit_seq IS NOT NULL AND " + CARRIED_ELSEWHERE)) {
+        exec(ps, fid, mark);
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE item AS t SET text = orig, orig = NULL,"
+          + " edit_seq = NULL, edited_ts = NULL WHERE feed = ? AND edit_seq IS NOT NULL AND " + CARRIED_ELSEWHERE)) {
+        exec(ps, fid);
+      }
+      for (String table : List.of("item", "reaction")) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "DELETE FROM " + table + " AS t WHERE feed = ? AND NOT " + CARRIED_ELSEWHERE)) {
+          exec(ps, fid);
+        }
+      }
+      for (String table : List.of("edit", "follow", "profile", "relay")) {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE feed = ?")) {
-          ps.setLong(1, fid);
-          ps.executeUpdate();
+          exec(ps, fid);
         }
       }
       dirtyProfiles.add(fid);
       finish();
-      try (PreparedStatement ps = c.prepareStatement("UPDATE feed SET next_seq = 0, posts = 0 WHERE id = ?")) {
+      // next_seq 0: re-ingesting the feed's log applies all of it; kept relayed items are
+      // inserted again as no-ops and then edited or deleted as the log says, as in a reindex.
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE feed SET next_seq = 0, posts = (SELECT count(*) FROM item WHERE feed = ?1 AND kind = 0) WHERE id = ?1")) {
         exec(ps, fid);
       }
       // Row ids above the remaining maximum may be handed out again: they must not count as
