@@ -147,7 +147,8 @@ public final class FeedIndex implements AutoCloseable {
   /**
    * Drops {@code feed}'s entries (the feed is no longer held), leaving what a reindex of the
    * remaining feeds would give: its posts, comments and reactions that another feed relays stay
-   * (unedited, as the relay carries them). Re-ingesting its stored log rebuilds it.
+   * (unedited, as the relay carries them), and what only its relays carried goes. Re-ingesting
+   * its stored log rebuilds it.
    */
   public void clearFeed(FeedId feed) {
     checkOpen();

@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -616,7 +617,8 @@ final class IndexWriter {
   /**
    * Drops a feed's entries, leaving what a reindex of the remaining feeds gives: its own entries
    * go, except posts, comments and reactions that another feed's relay carries (those stay as
-   * the relay has them: without the feed's edits).
+   * the relay has them: without the feed's edits); and what its relays carried goes too, unless
+   * the author's own feed has reached it or another relay carries it.
    */
   void clearFeed(FeedId feed) throws SQLException {
     begin();
@@ -644,10 +646,23 @@ final class IndexWriter {
           exec(ps, fid);
         }
       }
+      List<long[]> carried = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT author, author_seq FROM relay WHERE feed = ? AND author != ?")) {
+        ps.setLong(1, fid);
+        ps.setLong(2, fid);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            carried.add(new long[] {rs.getLong(1), rs.getLong(2)});
+          }
+        }
+      }
       for (String table : List.of("edit", "follow", "profile", "relay")) {
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE feed = ?")) {
           exec(ps, fid);
         }
+      }
+      for (long[] entry : carried) {
+        dropIfNoLongerHeld(entry[0], entry[1]);
       }
       dirtyProfiles.add(fid);
       finish();
@@ -665,6 +680,48 @@ final class IndexWriter {
     } catch (SQLException | RuntimeException e) {
       rollback();
       throw e;
+    }
+  }
+
+  /**
+   * A cleared feed's relay carried entry {@code seq} of {@code author}: it leaves the index
+   * (not as a tombstone: nobody deleted it, no stored feed holds it any more) unless the
+   * author's own feed has reached it or another relay still carries it.
+   */
+  private void dropIfNoLongerHeld(long author, long seq) throws SQLException {
+    if (seq < nextSeq(author)) {
+      return;
+    }
+    otherRelays.setLong(1, author);
+    otherRelays.setLong(2, seq);
+    try (ResultSet rs = otherRelays.executeQuery()) {
+      if (rs.next() && rs.getLong(1) > 0) {
+        return;
+      }
+    }
+    boolean post = false;
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, text, kind FROM item WHERE feed = ? AND seq = ?")) {
+      ps.setLong(1, author);
+      ps.setLong(2, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          if (rs.getLong(1) <= mark) {
+            unsearch(rs.getLong(1), rs.getString(2), null);
+          }
+          post = rs.getInt(3) == Schema.POST;
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM item WHERE feed = ? AND seq = ?")) {
+      exec(ps, author, seq);
+    }
+    exec(deleteReaction, author, seq);
+    exec(deleteEditsOf, author, seq);
+    if (post) {
+      // Only a relay brought it (the author's feed has not reached it), so it was counted once.
+      try (PreparedStatement ps = c.prepareStatement("UPDATE feed SET posts = max(posts - 1, 0) WHERE id = ?")) {
+        exec(ps, author);
+      }
     }
   }
 

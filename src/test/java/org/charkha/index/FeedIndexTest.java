@@ -505,6 +505,35 @@ class FeedIndexTest {
   }
 
   @Test
+  void unfollowingARelayingFeedDropsTheCommentsOnlyItCarried() throws Exception {
+    Person alice = new Person();
+    Person bob = new Person();
+    Person carol = new Person(); // not followed: her comments arrive only relayed
+    Person dave = new Person(); // followed: his own feed holds his comment
+    EntryRef post = alice.post("root");
+    EntryRef bobPost = bob.post("bob's root");
+    EntryRef onlyAlice = carol.comment(post, "only alice carries dododuvet");
+    EntryRef both = carol.comment(bobPost, "bob carries tapirtoast too");
+    EntryRef daveReply = dave.comment(post, "dave holds his yakyogurt");
+    alice.add(new Content.Relay(carol.log.prove(onlyAlice.seq())));
+    alice.add(new Content.Relay(carol.log.prove(both.seq())));
+    alice.add(new Content.Relay(dave.log.prove(daveReply.seq())));
+    bob.add(new Content.Relay(carol.log.prove(both.seq())));
+    ingest(alice, bob, dave);
+    index.awaitSearch();
+    assertEquals(1, index.search("dododuvet", 5).size());
+
+    index.clearFeed(alice.feed());
+    index.awaitSearch();
+
+    assertEquals(reindexed(bob, dave), canonical(file));
+    assertEquals(List.of(), index.search("dododuvet", 5), "no stored feed holds it any more");
+    assertEquals(Optional.empty(), index.post(onlyAlice), "gone, not a tombstone: nobody deleted it");
+    assertEquals(1, index.search("tapirtoast", 5).size());
+    assertEquals(1, index.search("yakyogurt", 5).size());
+  }
+
+  @Test
   void refollowingAnAuthorWhoseRelayedCommentsStayedGivesWhatAReindexGives() throws Exception {
     Person alice = new Person();
     Person carol = new Person();
