@@ -144,7 +144,12 @@ public final class FeedIndex implements AutoCloseable {
     return write("read search backlog", writer::searchBacklog);
   }
 
-  /** Drops everything authored by {@code feed}, so that re-ingesting its stored log rebuilds it. */
+  /**
+   * Drops {@code feed}'s entries (the feed is no longer held), leaving what a reindex of the
+   * remaining feeds would give: its posts, comments and reactions that another feed relays stay
+   * (unedited, as the relay carries them), and what only its relays carried goes. Re-ingesting
+   * its stored log rebuilds it.
+   */
   public void clearFeed(FeedId feed) {
     checkOpen();
     write("clear feed " + feed.shortName(), () -> {

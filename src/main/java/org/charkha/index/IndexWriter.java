@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -235,7 +236,8 @@ final class IndexWriter {
    * A relay carries another author's entry, already verified. It fills threads with comments
    * from feeds we do not follow, so only posts, comments and reactions are taken, and only
    * while the author's own feed has not reached that entry: once it has, the author's feed is
-   * authoritative (it may have withdrawn the body the relay still carries).
+   * authoritative (it may have withdrawn the body the relay still carries). The relay row is
+   * kept either way: if the author's feed is cleared later, it says what this feed still holds.
    */
   private boolean relay(long fid, long seq, Content.Relay relay) throws SQLException {
     Entry carried = relay.proof().entry();
@@ -245,10 +247,10 @@ final class IndexWriter {
       return false;
     }
     long author = feeds.idOf(relay.proof().feed());
+    exec(insertRelay, fid, seq, author, carried.seq());
     if (carried.seq() < nextSeq(author)) {
       return false;
     }
-    exec(insertRelay, fid, seq, author, carried.seq());
     return applyOwn(author, carried, content);
   }
 
@@ -608,27 +610,66 @@ final class IndexWriter {
     }
   }
 
-  /** Drops everything authored by one feed (its own entries and relayed copies of them). */
+  /** An item or reaction of the feed being cleared that a relay of another feed carries. */
+  private static final String CARRIED_ELSEWHERE = "EXISTS (SELECT 1 FROM relay r WHERE r.author = t.feed"
+      + " AND r.author_seq = t.seq AND r.feed != t.feed)";
+
+  /**
+   * Drops a feed's entries, leaving what a reindex of the remaining feeds gives: its own entries
+   * go, except posts, comments and reactions that another feed's relay carries (those stay as
+   * the relay has them: without the feed's edits); and what its relays carried goes too, unless
+   * the author's own feed has reached it or another relay carries it.
+   */
   void clearFeed(FeedId feed) throws SQLException {
     begin();
     try {
       long fid = feeds.idOf(feed);
       try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO search(search, rowid, text) SELECT 'delete', id, text FROM item"
-              + " WHERE feed = ? AND id <= ? AND text IS NOT NULL")) {
-        ps.setLong(1, fid);
-        ps.setLong(2, mark);
-        ps.executeUpdate();
+          "INSERT INTO search(search, rowid, text) SELECT 'delete', id, text FROM item t"
+              + " WHERE feed = ? AND id <= ? AND text IS NOT NULL AND (NOT " + CARRIED_ELSEWHERE
+              + " OR edit_seq IS NOT NULL)")) {
+        exec(ps, fid, mark);
       }
-      for (String table : List.of("item", "edit", "reaction", "follow", "profile", "relay")) {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE feed = ?")) {
-          ps.setLong(1, fid);
-          ps.executeUpdate();
+      // A relay carries the original: the feed's edits leave with it.
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO search(rowid, text) SELECT id, orig FROM item t"
+              + " WHERE feed = ? AND id <= ? AND edit_seq IS NOT NULL AND " + CARRIED_ELSEWHERE)) {
+        exec(ps, fid, mark);
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE item AS t SET text = orig, orig = NULL,"
+          + " edit_seq = NULL, edited_ts = NULL WHERE feed = ? AND edit_seq IS NOT NULL AND " + CARRIED_ELSEWHERE)) {
+        exec(ps, fid);
+      }
+      for (String table : List.of("item", "reaction")) {
+        try (PreparedStatement ps = c.prepareStatement(
+            "DELETE FROM " + table + " AS t WHERE feed = ? AND NOT " + CARRIED_ELSEWHERE)) {
+          exec(ps, fid);
         }
+      }
+      List<long[]> carried = new ArrayList<>();
+      try (PreparedStatement ps = c.prepareStatement("SELECT author, author_seq FROM relay WHERE feed = ? AND author != ?")) {
+        ps.setLong(1, fid);
+        ps.setLong(2, fid);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            carried.add(new long[] {rs.getLong(1), rs.getLong(2)});
+          }
+        }
+      }
+      for (String table : List.of("edit", "follow", "profile", "relay")) {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE feed = ?")) {
+          exec(ps, fid);
+        }
+      }
+      for (long[] entry : carried) {
+        dropIfNoLongerHeld(entry[0], entry[1]);
       }
       dirtyProfiles.add(fid);
       finish();
-      try (PreparedStatement ps = c.prepareStatement("UPDATE feed SET next_seq = 0, posts = 0 WHERE id = ?")) {
+      // next_seq 0: re-ingesting the feed's log applies all of it; kept relayed items are
+      // inserted again as no-ops and then edited or deleted as the log says, as in a reindex.
+      try (PreparedStatement ps = c.prepareStatement(
+          "UPDATE feed SET next_seq = 0, posts = (SELECT count(*) FROM item WHERE feed = ?1 AND kind = 0) WHERE id = ?1")) {
         exec(ps, fid);
       }
       // Row ids above the remaining maximum may be handed out again: they must not count as
@@ -639,6 +680,48 @@ final class IndexWriter {
     } catch (SQLException | RuntimeException e) {
       rollback();
       throw e;
+    }
+  }
+
+  /**
+   * A cleared feed's relay carried entry {@code seq} of {@code author}: it leaves the index
+   * (not as a tombstone: nobody deleted it, no stored feed holds it any more) unless the
+   * author's own feed has reached it or another relay still carries it.
+   */
+  private void dropIfNoLongerHeld(long author, long seq) throws SQLException {
+    if (seq < nextSeq(author)) {
+      return;
+    }
+    otherRelays.setLong(1, author);
+    otherRelays.setLong(2, seq);
+    try (ResultSet rs = otherRelays.executeQuery()) {
+      if (rs.next() && rs.getLong(1) > 0) {
+        return;
+      }
+    }
+    boolean post = false;
+    try (PreparedStatement ps = c.prepareStatement("SELECT id, text, kind FROM item WHERE feed = ? AND seq = ?")) {
+      ps.setLong(1, author);
+      ps.setLong(2, seq);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          if (rs.getLong(1) <= mark) {
+            unsearch(rs.getLong(1), rs.getString(2), null);
+          }
+          post = rs.getInt(3) == Schema.POST;
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("DELETE FROM item WHERE feed = ? AND seq = ?")) {
+      exec(ps, author, seq);
+    }
+    exec(deleteReaction, author, seq);
+    exec(deleteEditsOf, author, seq);
+    if (post) {
+      // Only a relay brought it (the author's feed has not reached it), so it was counted once.
+      try (PreparedStatement ps = c.prepareStatement("UPDATE feed SET posts = max(posts - 1, 0) WHERE id = ?")) {
+        exec(ps, author);
+      }
     }
   }
 

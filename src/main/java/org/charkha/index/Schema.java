@@ -15,8 +15,11 @@ import org.slf4j.LoggerFactory;
  * keys in insertion order keep the b-trees append-only, which is most of the ingest speed.
  */
 final class Schema {
-  /** 2: 32 KiB pages. 3: timelines ordered by {@code item.sort_ts}; the relay table. */
-  static final int VERSION = 3;
+  /**
+   * 2: 32 KiB pages. 3: timelines ordered by {@code item.sort_ts}; the relay table. 4: a relay
+   * row also for an entry the author's own feed had already brought (an older index lacks them).
+   */
+  static final int VERSION = 4;
   /**
    * Eight times SQLite's default. A catch-up writes tens of megabytes in one transaction, and
    * with 4 KiB pages most of its time went to per-page work (a WAL frame and a write call each):
@@ -69,7 +72,9 @@ final class Schema {
           + " follows INTEGER NOT NULL, PRIMARY KEY(feed, seq)) WITHOUT ROWID",
       "CREATE INDEX follow_target ON follow(target, feed, seq)",
       // What each indexed relay entry carried, so that when the relaying feed deletes or redacts
-      // it (its body, the proof, is then gone) the carried item can be withdrawn too.
+      // it (its body, the proof, is then gone) the carried item can be withdrawn too, and so that
+      // clearing a feed knows which of its items other feeds still hold and which items only it
+      // held. A row even when the author's own feed had the entry first: that feed may go.
       "CREATE TABLE relay(feed INTEGER NOT NULL, seq INTEGER NOT NULL, author INTEGER NOT NULL,"
           + " author_seq INTEGER NOT NULL, PRIMARY KEY(feed, seq)) WITHOUT ROWID",
       "CREATE INDEX relay_carried ON relay(author, author_seq)",

@@ -473,6 +473,96 @@ class FeedIndexTest {
   }
 
   @Test
+  void unfollowingAnAuthorKeepsHerCommentsThatAFollowedFeedRelays() throws Exception {
+    Person alice = new Person();
+    Person bob = new Person();
+    Person carol = new Person();
+    EntryRef post = alice.post("root");
+    EntryRef carolReply = carol.comment(post, "carol's original puffinpaella");
+    EntryRef carolHeart = carol.add(new Content.Reaction(post, "❤"));
+    carol.post("carol's own kelpiekettle");
+    carol.add(new Content.Profile(Optional.of("Carol"), Optional.empty()));
+    carol.add(new Content.Edit(carolReply.seq(), "carol's edited narwhalnoodle"));
+    alice.add(new Content.Relay(carol.log.prove(carolReply.seq())));
+    alice.add(new Content.Relay(carol.log.prove(carolHeart.seq())));
+    bob.add(new Content.Reaction(carolReply, "👍"));
+    ingest(carol, alice, bob); // Carol's own feed first: the relays add nothing yet
+    index.awaitSearch();
+
+    index.clearFeed(carol.feed());
+    index.awaitSearch();
+
+    assertEquals(reindexed(alice, bob), canonical(file));
+    ItemView kept = index.thread(post).orElseThrow().root().replies().get(0).item();
+    assertEquals(Optional.of("carol's original puffinpaella"), kept.text());
+    assertEquals(List.of(new ReactionCount("👍", 1)), kept.reactions());
+    assertEquals(List.of(new ReactionCount("❤", 1)), index.post(post).orElseThrow().item().reactions());
+    assertEquals(1, index.search("puffinpaella", 5).size());
+    assertEquals(List.of(), index.search("narwhalnoodle", 5), "her edit left with her feed");
+    assertEquals(List.of(), index.search("kelpiekettle", 5));
+    assertEquals(List.of(), index.authorTimeline(carol.feed(), Cursor.LATEST, 5).items());
+    assertEquals(Optional.empty(), index.profile(carol.feed()).orElseThrow().name());
+  }
+
+  @Test
+  void unfollowingARelayingFeedDropsTheCommentsOnlyItCarried() throws Exception {
+    Person alice = new Person();
+    Person bob = new Person();
+    Person carol = new Person(); // not followed: her comments arrive only relayed
+    Person dave = new Person(); // followed: his own feed holds his comment
+    EntryRef post = alice.post("root");
+    EntryRef bobPost = bob.post("bob's root");
+    EntryRef onlyAlice = carol.comment(post, "only alice carries dododuvet");
+    EntryRef both = carol.comment(bobPost, "bob carries tapirtoast too");
+    EntryRef daveReply = dave.comment(post, "dave holds his yakyogurt");
+    alice.add(new Content.Relay(carol.log.prove(onlyAlice.seq())));
+    alice.add(new Content.Relay(carol.log.prove(both.seq())));
+    alice.add(new Content.Relay(dave.log.prove(daveReply.seq())));
+    bob.add(new Content.Relay(carol.log.prove(both.seq())));
+    ingest(alice, bob, dave);
+    index.awaitSearch();
+    assertEquals(1, index.search("dododuvet", 5).size());
+
+    index.clearFeed(alice.feed());
+    index.awaitSearch();
+
+    assertEquals(reindexed(bob, dave), canonical(file));
+    assertEquals(List.of(), index.search("dododuvet", 5), "no stored feed holds it any more");
+    assertEquals(Optional.empty(), index.post(onlyAlice), "gone, not a tombstone: nobody deleted it");
+    assertEquals(1, index.search("tapirtoast", 5).size());
+    assertEquals(1, index.search("yakyogurt", 5).size());
+  }
+
+  @Test
+  void refollowingAnAuthorWhoseRelayedCommentsStayedGivesWhatAReindexGives() throws Exception {
+    Person alice = new Person();
+    Person carol = new Person();
+    EntryRef post = alice.post("root");
+    EntryRef carolPost = carol.post("carol's relayed emuessay");
+    EntryRef carolReply = carol.comment(post, "carol's first ibisidea");
+    alice.add(new Content.Relay(carol.log.prove(carolPost.seq())));
+    alice.add(new Content.Relay(carol.log.prove(carolReply.seq())));
+    ingest(carol, alice);
+    index.clearFeed(carol.feed());
+    index.awaitSearch();
+
+    carol.add(new Content.Edit(carolReply.seq(), "carol's second lemurlimerick"));
+    carol.post("carol's new okapiode");
+    ingest(carol);
+    index.awaitSearch();
+
+    String refollowed = canonical(file);
+    assertEquals(reindexed(alice, carol), refollowed);
+    assertEquals(reindexed(carol, alice), refollowed);
+    assertEquals(2, index.profile(carol.feed()).orElseThrow().posts());
+    assertEquals(List.of(), index.search("ibisidea", 5));
+    assertEquals(1, index.search("lemurlimerick", 5).size());
+    ingest(carol, alice);
+    index.awaitSearch();
+    assertEquals(refollowed, canonical(file));
+  }
+
+  @Test
   void reopeningKeepsTheIndexAndAnOlderSchemaAsksForARebuild() throws Exception {
     assertTrue(index.needsRebuild());
     Person a = new Person();
@@ -536,6 +626,60 @@ class FeedIndexTest {
     List<FeedId> l = new ArrayList<>(List.of(feeds));
     l.sort(null);
     return l;
+  }
+
+  /** What a reindex of {@code people}'s feeds gives: a fresh index of them, {@link #canonical}. */
+  private String reindexed(Person... people) throws Exception {
+    Path fresh = Files.createTempFile(dir, "reindex", ".db");
+    Files.delete(fresh);
+    try (FeedIndex rebuilt = FeedIndex.open(fresh)) {
+      for (Person p : people) {
+        rebuilt.ingest(p.feed(), p.entries());
+      }
+      rebuilt.awaitSearch();
+    }
+    return canonical(fresh);
+  }
+
+  /**
+   * Every row of every table with feeds named by key, not by row id, and the searchable text,
+   * so that two indexes built in different orders compare equal. Feeds that hold nothing of
+   * their own (only named by others) are left out, as a reindex may not number them at all.
+   */
+  private static String canonical(Path db) throws Exception {
+    List<String> queries = List.of(
+        "SELECT hex(key), next_seq, posts, name, bio FROM feed"
+            + " WHERE next_seq > 0 OR posts > 0 OR name IS NOT NULL OR bio IS NOT NULL",
+        "SELECT hex(f.key), i.seq, kind, ts, sort_ts, hex(hash), hex(p.key), parent_seq, text, orig, edit_seq,"
+            + " edited_ts, deleted, i.text IS NOT NULL AND i.id IN (SELECT rowid FROM search WHERE search MATCH"
+            + " 'text:\"' || replace(coalesce(i.text, ''), '\"', '\"\"') || '\"') FROM item i JOIN feed f ON f.id = i.feed"
+            + " LEFT JOIN feed p ON p.id = i.parent_feed",
+        "SELECT hex(f.key), e.seq, target, ts, text FROM edit e JOIN feed f ON f.id = e.feed",
+        "SELECT hex(f.key), r.seq, hex(t.key), target_seq, emoji FROM reaction r JOIN feed f ON f.id = r.feed"
+            + " JOIN feed t ON t.id = r.target_feed",
+        "SELECT hex(f.key), w.seq, hex(t.key), follows FROM follow w JOIN feed f ON f.id = w.feed"
+            + " JOIN feed t ON t.id = w.target",
+        "SELECT hex(f.key), p.seq, p.name, p.bio FROM profile p JOIN feed f ON f.id = p.feed",
+        "SELECT hex(f.key), r.seq, hex(a.key), author_seq FROM relay r JOIN feed f ON f.id = r.feed"
+            + " JOIN feed a ON a.id = r.author",
+        "SELECT count(*) FROM search_docsize");
+    List<String> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+      for (String q : queries) {
+        try (ResultSet rs = s.executeQuery(q)) {
+          int n = rs.getMetaData().getColumnCount();
+          while (rs.next()) {
+            StringBuilder sb = new StringBuilder(q.replaceAll(".* FROM (\\w+).*", "$1"));
+            for (int i = 1; i <= n; i++) {
+              sb.append('|').append(rs.getObject(i));
+            }
+            rows.add(sb.toString());
+          }
+        }
+      }
+    }
+    rows.sort(null);
+    return String.join("\n", rows);
   }
 
   /** Every row of every table, for before/after comparisons. */
