@@ -22,8 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <ul>
  *   <li>i1: libtorrent gets a Charkha feed's BEP 44 item, and it is the very item the author signed;</li>
  *   <li>i2: libtorrent downloads a Charkha feed torrent by infohash from the author, every piece checked;</li>
- *   <li>i3: a BEP 46 item put by libtorrent's side for an offline identity is resolved by a Charkha node,
- *       which then downloads the feed from a libtorrent seeder and holds it.</li>
+ *   <li>i3: libtorrent's own DHT put (peers/lt_put46.cpp, the C++ API) stores a BEP 46 item for an offline
+ *       identity while no Charkha node is reachable, so only libtorrent nodes hold it; a Charkha node that
+ *       was down during the put then resolves it, and downloads the feed from a libtorrent seeder.</li>
  * </ul>
  * Hosts: n1 Charkha node A, n2 Charkha node B, n3 and n4 libtorrent DHT nodes (n4 also seeds in i3).
  */
@@ -93,15 +94,31 @@ class LibtorrentInteropSwarmIT {
         "seed", "--torrent", export.resolve("feed.torrent").toString(), "--save", export.toString()));
     seeder.awaitLine("\"event\": \"seeding\"", Duration.ofSeconds(30));
     String kIh = infohashOf(kItem.get("v").asText());
-    List<String> put = new ArrayList<>(List.of("dht-put", "--seed", kSeed, "--ih", kIh, "--seq", kItem.get("seq").asText()));
+
+    // Only libtorrent may hold K's item: B is down (so B cannot have seen the put) and A is cut off
+    b.stop();
+    a.host().cut();
+    List<String> put = new ArrayList<>(List.of("--bootstrap", n3.address(LT_PORT), "--bootstrap", n4.address(LT_PORT),
+        "--bootstrap", n4.address(6882), "--wait-nodes", "2", "--timeout", "60",
+        "--seed", kSeed, "--ih", kIh, "--seq", kItem.get("seq").asText()));
     if (!kItem.get("salt").asText().isEmpty()) {
       put.addAll(List.of("--salt", kItem.get("salt").asText()));
     }
-    JsonNode putResult = lt(n3, 6892, ltBootstrap, put.toArray(String[]::new));
-    assertTrue(putResult.get("num_success").asInt() >= 1, "libtorrent side stored K's item: " + putResult);
-    assertEquals(kItem.get("sig").asText(), putResult.get("sig").asText(), "lt_peer signs K's item exactly as Charkha does");
+    JsonNode putResult = runJson(n3, LtPut46.command(n3, 6892, put.toArray(String[]::new)));
+    System.out.println("i3: libtorrent C++ put: " + putResult);
+    assertEquals("libtorrent-c++", putResult.get("engine").asText());
+    // num_success counts the putting node too: 2 or more means another libtorrent node stored it
+    assertTrue(putResult.get("num_success").asInt() >= 2,
+        "libtorrent's dht_put_alert reports K's item stored on another libtorrent node: " + putResult);
+    assertEquals(kItem.get("seq").asLong(), putResult.get("seq").asLong(), "seq libtorrent put");
+    assertEquals(kItem.get("v").asText(), putResult.get("v").asText(), "libtorrent bencodes {ih: ...} as Charkha does");
+    assertEquals(kItem.get("sig").asText(), putResult.get("sig").asText(), "libtorrent signs K's item exactly as Charkha does");
+    a.host().heal();
 
-    // B follows K: it resolves the item libtorrent's side put, and downloads K's feed from the libtorrent seeder
+    // B starts again and follows K: it resolves the item that only libtorrent nodes hold, and downloads
+    // K's feed from the libtorrent seeder
+    b.launch();
+    b.awaitRunning();
     b.cli("follow", kLink);
     String kShort = kItem.get("k").asText().substring(0, 8);
     Swarm.waitUntil("n2 (B) holds K's feed", Duration.ofSeconds(90),
@@ -133,6 +150,11 @@ class LibtorrentInteropSwarmIT {
   private static JsonNode lt(Host h, int port, String[] bootstrap, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(h.ltPeer(port, bootstrap));
     cmd.addAll(List.of(args));
+    return runJson(h, cmd);
+  }
+
+  /** Runs {@code cmd} on {@code h}; its last JSON line on stdout, after checking it exited 0. */
+  private static JsonNode runJson(Host h, List<String> cmd) throws IOException {
     ExecResult r = h.exec(Duration.ofSeconds(90), cmd);
     List<String> json = r.stdout().lines().filter(l -> l.startsWith("{")).toList();
     assertFalse(json.isEmpty(), r.describe());
