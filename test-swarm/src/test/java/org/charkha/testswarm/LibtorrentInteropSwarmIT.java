@@ -21,7 +21,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * private DHT and swarm:
  * <ul>
  *   <li>i1: libtorrent gets a Charkha feed's BEP 44 item, and it is the very item the author signed;</li>
- *   <li>i2: libtorrent downloads a Charkha feed torrent by infohash from the author, every piece checked;</li>
+ *   <li>i2: libtorrent downloads a Charkha feed torrent of several pieces by infohash from the author, and
+ *       after a full recheck every piece passes its hash check, with no hash failure on the way;</li>
  *   <li>i3: libtorrent's own DHT put (peers/lt_put46.cpp, the C++ API) stores a BEP 46 item for an offline
  *       identity while no Charkha node is reachable, so only libtorrent nodes hold it; a Charkha node that
  *       was down during the put then resolves it, and downloads the feed from a libtorrent seeder.</li>
@@ -68,14 +69,25 @@ class LibtorrentInteropSwarmIT {
     assertEquals(item.get("v").asText(), got.get("v").asText(), "v (bencoded {ih: ...})");
     assertEquals(item.get("sig").asText(), got.get("sig").asText(), "sig");
 
-    // i2: libtorrent downloads A's feed torrent by infohash from A alone and re-checks every piece
-    String ih = infohashOf(item.get("v").asText());
+    // i2: A's feed grows to several pieces (one import, one JVM, instead of 40 posts); libtorrent downloads
+    // it by infohash from A alone, then re-checks every piece from disk
+    int imported = importLongPosts(a, 40);
+    a.awaitAnnounced(item.get("seq").asLong() + 1, Duration.ofSeconds(60));
+    JsonNode bigItem = a.item();
+    String ih = infohashOf(bigItem.get("v").asText());
     Path save = b.host().home().resolve("lt-download");
     JsonNode dl = lt(b.host(), 6891, new String[0], "--timeout", "60", "download", "--infohash", ih,
         "--peer", a.host().address(CharkhaNode.PORT), "--save", save.toString());
-    assertEquals("seeding", dl.get("event").asText(), "every piece passed libtorrent's hash check: " + dl);
+    System.out.println("i2: " + imported + " posts imported; libtorrent download: " + dl);
     assertEquals(ih, dl.get("infohash").asText());
-    assertTrue(dl.get("pieces").asInt() >= 1, dl.toString());
+    int pieces = dl.get("pieces").asInt();
+    assertTrue(pieces >= 4, "A's feed spans at least 4 pieces: " + dl);
+    assertEquals((dl.get("bytes").asLong() + PIECE - 1) / PIECE, pieces, "pieces of " + PIECE + " bytes: " + dl);
+    assertTrue(dl.get("rechecked").asBoolean(), "libtorrent finished its recheck (torrent_checked_alert): " + dl);
+    assertEquals(pieces, dl.get("pieces_ok_after_recheck").asInt(), "every piece passed the recheck: " + dl);
+    assertEquals(0, dl.get("hash_failed_alerts").asInt(), "no piece failed its hash check while downloading: " + dl);
+    assertEquals(0, dl.get("total_failed_bytes").asLong(), "no bytes failed their hash check: " + dl);
+    assertEquals("seeding", dl.get("event").asText(), dl.toString());
 
     // i3: identity K lives offline on n4; libtorrent seeds K's exported feed and puts K's BEP 46 item
     Path kHome = n4.home().resolve("k");
@@ -128,6 +140,41 @@ class LibtorrentInteropSwarmIT {
     assertEquals(own.get("entries"), held.get("entries"), "n2 (B) holds exactly K's entries");
     assertEquals(List.of("written offline, served by libtorrent"), FollowSwarmIT.texts(held));
     assertFalse(a.host().process().lines().stream().anyMatch(l -> l.contains("feed " + kShort)), "A never held K");
+  }
+
+  /** Piece length of Charkha feed torrents (Limits.SEGMENT_SIZE). */
+  private static final long PIECE = 64 * 1024;
+
+  /**
+   * Imports {@code count} posts of about 7,800 bytes each (just under the 8 KiB text limit) into {@code node}'s
+   * feed through one {@code import-archive} of a Mastodon outbox. The text is random letters, so that the
+   * feed stays large however it is stored.
+   */
+  private static int importLongPosts(CharkhaNode node, int count) throws IOException {
+    java.util.Random random = new java.util.Random(46);
+    com.fasterxml.jackson.databind.node.ObjectNode outbox = JSON.createObjectNode();
+    com.fasterxml.jackson.databind.node.ArrayNode items = outbox.putArray("orderedItems");
+    for (int i = 0; i < count; i++) {
+      StringBuilder text = new StringBuilder("long post " + i + ":");
+      while (text.length() < 7800) {
+        text.append(' ');
+        for (int w = 3 + random.nextInt(8); w > 0; w--) {
+          text.append((char) ('a' + random.nextInt(26)));
+        }
+      }
+      com.fasterxml.jackson.databind.node.ObjectNode activity = items.addObject();
+      activity.put("type", "Create");
+      com.fasterxml.jackson.databind.node.ObjectNode note = activity.putObject("object");
+      note.put("type", "Note");
+      note.put("id", "https://example.invalid/notes/" + i);
+      note.put("published", java.time.Instant.ofEpochSecond(1_700_000_000L + i).toString());
+      note.put("content", "<p>" + text + "</p>");
+    }
+    Path file = node.host().home().resolve("outbox.json");
+    JSON.writeValue(file.toFile(), outbox);
+    JsonNode report = CharkhaNode.json(node.cli("import-archive", file.toString(), "--json"));
+    assertEquals(count, report.get("imported").asInt(), "posts imported: " + report);
+    return count;
   }
 
   /** The 20-byte infohash (hex) inside a bencoded BEP 46 value {@code d2:ih20:<ih>e}, given as hex. */
