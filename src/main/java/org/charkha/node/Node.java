@@ -80,7 +80,7 @@ public final class Node implements AutoCloseable {
       // Push: new items go out on the feed's connections; received ones are offered to sync.
       sync.addItemListener(swarm.push()::publish);
       sync.addMentionListener(swarm.push()::mention);
-      swarm.push().onItem((item, from, via) -> sync.offer(item, java.util.List.of(from), via));
+      swarm.push().onItem((item, from, via) -> sync.offer(item, java.util.List.of(from), via, org.charkha.sync.ItemSource.PUSH));
     }
     sync.start();
     node.publishedVersion = own.store().currentVersion().orElse(-1);

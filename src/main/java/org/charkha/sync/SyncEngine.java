@@ -282,9 +282,9 @@ public final class SyncEngine implements AutoCloseable {
     return Set.copyOf(tracked.keySet());
   }
 
-  /** An item learned from a push message or anywhere else; ignored unless it is newer and verifies. */
+  /** An item learned from anywhere but a push or a poll; ignored unless it is newer and verifies. */
   public void offer(MutableItem item, Collection<InetSocketAddress> from) {
-    offer(item, from, item.feed());
+    offer(item, from, item.feed(), ItemSource.OTHER);
   }
 
   /**
@@ -293,10 +293,10 @@ public final class SyncEngine implements AutoCloseable {
    * notice: that feed is fetched (not followed), so its comments on the own feed can be verified
    * and carried on.
    */
-  public void offer(MutableItem item, Collection<InetSocketAddress> from, FeedId via) {
+  public void offer(MutableItem item, Collection<InetSocketAddress> from, FeedId via, ItemSource source) {
     Tracked t = tracked.get(item.feed());
     if (t != null) {
-      t.offer(item, from);
+      t.offer(item, from, source);
       return;
     }
     if (via != null && via.equals(own.feed()) && !item.feed().equals(own.feed())) {
@@ -313,8 +313,14 @@ public final class SyncEngine implements AutoCloseable {
           return n;
         });
       }
-      r.offer(item, from);
+      r.offer(item, from, source);
     }
+  }
+
+  /** How the version of {@code feed} held now was learned (logged on its "now at seq" line), if one is held. */
+  Optional<ItemSource> heldVersionSource(FeedId feed) {
+    Tracked t = tracked.get(feed);
+    return t == null ? Optional.empty() : Optional.ofNullable(t.heldSource);
   }
 
   public List<FeedStatus> status() {
@@ -369,7 +375,7 @@ public final class SyncEngine implements AutoCloseable {
       if (err != null) {
         log.debug("DHT get for {} failed: {}", t.feed.shortName(), err.toString());
       } else {
-        item.ifPresent(i -> t.offer(i, List.of()));
+        item.ifPresent(i -> t.offer(i, List.of(), ItemSource.POLL));
       }
     });
   }
@@ -453,7 +459,11 @@ public final class SyncEngine implements AutoCloseable {
     volatile MutableItem heldItem;
     MutableItem known;
     MutableItem fetching;
+    ItemSource fetchingSource;
     MutableItem pending;
+    ItemSource pendingSource;
+    /** How the held version was learned: the "now at seq" line says it (test-swarm checks polling alone works). */
+    volatile ItemSource heldSource;
     List<InetSocketAddress> pendingPeers = List.of();
     /** Peers seen holding this feed (bounded): re-seeding connects to them. */
     final java.util.LinkedHashSet<InetSocketAddress> peers = new java.util.LinkedHashSet<>();
@@ -515,7 +525,7 @@ public final class SyncEngine implements AutoCloseable {
       return known == null ? -1 : known.seq();
     }
 
-    synchronized void offer(MutableItem item, Collection<InetSocketAddress> from) {
+    synchronized void offer(MutableItem item, Collection<InetSocketAddress> from, ItemSource source) {
       for (InetSocketAddress a : from) {
         if (peers.size() >= 16) {
           peers.remove(peers.iterator().next());
@@ -538,12 +548,13 @@ public final class SyncEngine implements AutoCloseable {
       if (fetching != null) {
         if (item.seq() > fetching.seq() && (pending == null || item.seq() > pending.seq())) {
           pending = item;
+          pendingSource = source;
           pendingPeers = List.copyOf(from);
         }
         supersedeIfStuck();
         return;
       }
-      startFetch(item, from);
+      startFetch(item, from, source);
     }
 
     /**
@@ -561,7 +572,7 @@ public final class SyncEngine implements AutoCloseable {
       }
     }
 
-    private void startFetch(MutableItem item, Collection<InetSocketAddress> from) {
+    private void startFetch(MutableItem item, Collection<InetSocketAddress> from, ItemSource source) {
       byte[] ih;
       try {
         ih = item.infohash();
@@ -570,6 +581,7 @@ public final class SyncEngine implements AutoCloseable {
         return;
       }
       fetching = item;
+      fetchingSource = source;
       state = "downloading";
       Path staging = store.versionDir(item.seq());
       // Whoever sent the item first, then the peers seen holding this feed before: an item found
@@ -644,6 +656,7 @@ public final class SyncEngine implements AutoCloseable {
             oldSeed = seeding;
             held = verified;
             heldItem = item;
+            heldSource = fetchingSource;
             seeding = torrent.infohash();
             heldTorrent = torrent;
             lastUpdate = System.currentTimeMillis();
@@ -688,8 +701,8 @@ public final class SyncEngine implements AutoCloseable {
           sweepQuietly(); // the pieces it fetched
         }
       } else {
-        log.info("feed {}: now at seq {} ({} entries, {} changed)", feed.shortName(), item.seq(),
-            verified.size(), changed.size());
+        log.info("feed {}: now at seq {} ({} entries, {} changed, learned by {})", feed.shortName(), item.seq(),
+            verified.size(), changed.size(), heldSource);
         for (Listener l : listeners) {
           try {
             l.onVerified(feed, changed, verified);
@@ -714,16 +727,20 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     private synchronized void finish(MutableItem item, String failure) {
+      ItemSource source = fetchingSource;
       fetching = null;
+      fetchingSource = null;
       transfer = null;
       if (failure != null) {
         rejected = failure;
       }
       state = held == null ? "failed" : "current";
       MutableItem next = pending;
+      ItemSource nextSource = pendingSource;
       pending = null;
+      pendingSource = null;
       if (next != null && (heldItem == null || next.seq() > heldItem.seq())) {
-        startFetch(next, pendingPeers);
+        startFetch(next, pendingPeers, nextSource);
         return;
       }
       if (failure != null && failure.startsWith("download") && retries < MAX_RETRIES) {
@@ -732,7 +749,7 @@ public final class SyncEngine implements AutoCloseable {
         long delay = Math.min(config.pollInterval().toMillis(), 2_000L << retries);
         retries++;
         List<InetSocketAddress> again = List.copyOf(peers);
-        scheduler.schedule(() -> offer(item, again), delay, TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> offer(item, again, source), delay, TimeUnit.MILLISECONDS);
       } else if (failure == null) {
         retries = 0;
       }

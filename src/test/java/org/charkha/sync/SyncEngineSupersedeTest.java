@@ -43,7 +43,7 @@ class SyncEngineSupersedeTest {
     OwnFeed.Published v2 = author.append(new Content.Post("two"));
     FeedLog log2 = author.log();
 
-    FakeNetwork net = new FakeNetwork();
+    FakeFeedNetwork net = new FakeFeedNetwork();
     net.serve(v2.torrent(), log2); // only the newest version can be downloaded
     DataDir followerData = DataDir.open(tmp.resolve("follower"));
     followerData.initialize();
@@ -78,76 +78,4 @@ class SyncEngineSupersedeTest {
   private static String hex(byte[] b) {
     return org.charkha.feed.Hex.encode(b);
   }
-
-  /** Downloads complete at once for served torrents; others never progress until cancelled. */
-  private static final class FakeNetwork implements FeedNetwork {
-    final Map<String, FeedLog> served = new ConcurrentHashMap<>();
-    final Map<String, FeedTorrent> torrents = new ConcurrentHashMap<>();
-    final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final List<String> cancelled = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    void serve(FeedTorrent t, FeedLog log) {
-      served.put(t.infohashHex(), log);
-      torrents.put(t.infohashHex(), t);
-    }
-
-    @Override
-    public CompletableFuture<Optional<MutableItem>> resolve(FeedId feed, long seqAbove) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-
-    @Override
-    public CompletableFuture<Integer> announce(MutableItem item) {
-      return CompletableFuture.completedFuture(0);
-    }
-
-    @Override
-    public Transfer download(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
-        Consumer<FeedTorrent> beforeData) {
-      String ih = hex(infohash);
-      started.add(ih);
-      CompletableFuture<FeedTorrent> done = new CompletableFuture<>();
-      FeedLog log = served.get(ih);
-      if (log != null) {
-        FeedTorrent t = torrents.get(ih);
-        beforeData.accept(t);
-        try {
-          Files.createDirectories(root);
-          List<byte[]> pieces = log.pieces();
-          for (int i = 0; i < pieces.size(); i++) {
-            Files.write(root.resolve(FeedStore.segmentFileName(i, t.pieceHash(i))), pieces.get(i));
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        done.complete(t);
-      }
-      return new Transfer() {
-        @Override
-        public CompletableFuture<FeedTorrent> done() {
-          return done;
-        }
-
-        @Override
-        public double progress() {
-          return done.isDone() ? 1 : 0;
-        }
-
-        @Override
-        public void cancel() {
-          cancelled.add(ih);
-          done.completeExceptionally(new CancellationException("torrent " + ih + " stopped"));
-        }
-      };
-    }
-
-    @Override
-    public CompletableFuture<Void> seed(FeedTorrent torrent, Path root) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void stop(byte[] infohash) {}
-  }
-
 }
