@@ -212,7 +212,8 @@ public final class Swarm implements AutoCloseable {
 
   /**
    * Prints what every host did: the status of each process, the last lines of the swarm's timeline (all
-   * hosts, interleaved by time), and the last {@code linesPerHost} lines of each host's log.
+   * hosts, interleaved by time), each host's key events ({@link KeyEvents}: start, stop, kill, cut, heal,
+   * post, follow, announced, now at seq) and the last {@code linesPerHost} lines of each host's log.
    */
   public void dumpLogs(PrintStream out, int linesPerHost) {
     StringBuilder sb = new StringBuilder();
@@ -222,6 +223,12 @@ public final class Swarm implements AutoCloseable {
     }
     sb.append("-------- timeline, last ").append(linesPerHost * 2).append(" lines --------\n");
     tail(logDir.resolve("timeline.log"), linesPerHost * 2).forEach(l -> sb.append(l).append('\n'));
+    for (Host h : hosts) {
+      List<String> events = KeyEvents.of(tail(h.log(), Integer.MAX_VALUE));
+      sb.append("-------- ").append(h.name()).append(" ").append(h.ip()).append(", key events (")
+          .append(events.size()).append(") --------\n");
+      events.subList(Math.max(0, events.size() - linesPerHost), events.size()).forEach(l -> sb.append(l).append('\n'));
+    }
     for (Host h : hosts) {
       sb.append("-------- ").append(h.name()).append(" ").append(h.ip()).append(", last ").append(linesPerHost)
           .append(" lines of ").append(h.log()).append(" --------\n");
