@@ -113,11 +113,34 @@ public final class Swarm implements AutoCloseable {
 
   /**
    * Skips the calling test, with a reason, when this machine cannot run swarm tests: not root, or no
-   * iproute2. Everything else that is missing is a failure, not a skip.
+   * iproute2. Everything else that is missing is a failure, not a skip. Where swarm tests are required
+   * (CI, which sets {@code CI}, or {@code -Dcharkha.swarm.required=true}) those are failures too: a CI
+   * that is not root must not turn green without them.
    */
   public static void assumeCanRun() {
-    assumeTrue(isRoot(), "swarm tests need root (network namespaces); run as root, or pass -DskipSwarm");
-    assumeTrue(ipCommandOrNull() != null, "swarm tests need iproute2 (`ip`); apt-get install iproute2");
+    assumeCanRun(isRoot(), ipCommandOrNull() != null, required(System.getenv("CI"), System.getProperty("charkha.swarm.required")));
+  }
+
+  static void assumeCanRun(boolean root, boolean hasIp, boolean required) {
+    String notRoot = "swarm tests need root (network namespaces); run as root, or pass -DskipSwarm";
+    String noIp = "swarm tests need iproute2 (`ip`); apt-get install iproute2";
+    if (required) {
+      String why = " (swarm tests are required here: CI is set or -Dcharkha.swarm.required=true)";
+      if (!root) {
+        throw new IllegalStateException(notRoot + why);
+      }
+      if (!hasIp) {
+        throw new IllegalStateException(noIp + why);
+      }
+    }
+    assumeTrue(root, notRoot);
+    assumeTrue(hasIp, noIp);
+  }
+
+  /** Whether swarm tests must run: the CI variable set (anything but "false"), or the property true. */
+  static boolean required(String ciVariable, String property) {
+    boolean ci = ciVariable != null && !ciVariable.isBlank() && !ciVariable.equalsIgnoreCase("false");
+    return ci || Boolean.parseBoolean(property);
   }
 
   // ---------------------------------------------------------------------------------------------
