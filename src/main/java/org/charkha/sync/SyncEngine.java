@@ -365,16 +365,24 @@ public final class SyncEngine implements AutoCloseable {
     // poll interval while the network was cut off piled up, and after the heal the node's own puts
     // and gets waited behind minutes of stale ones (test-swarm PartitionSwarmIT). The second slot
     // keeps one slow get (a dropped packet) from delaying the next poll.
+    long poll = t.polls.incrementAndGet();
     if (t.resolving.incrementAndGet() > MAX_GETS_PER_FEED) {
       t.resolving.decrementAndGet();
+      log.debug("poll {} #{}: skipped, {} DHT gets in flight", t.feed.shortName(), poll, MAX_GETS_PER_FEED);
       return CompletableFuture.completedFuture(null);
     }
     long above = t.knownSeq();
+    long started = System.nanoTime();
+    // debug lines with the poll's number: test-swarm's PollingSwarmIT checks that no poll round is missed
+    log.debug("poll {} #{}: DHT get above seq {}", t.feed.shortName(), poll, above);
     return net.resolve(t.feed, above).whenComplete((item, err) -> {
       t.resolving.decrementAndGet();
+      long millis = (System.nanoTime() - started) / 1_000_000;
       if (err != null) {
-        log.debug("DHT get for {} failed: {}", t.feed.shortName(), err.toString());
+        log.debug("poll {} #{}: DHT get failed after {} ms: {}", t.feed.shortName(), poll, millis, err.toString());
       } else {
+        log.debug("poll {} #{}: DHT get took {} ms, found {}", t.feed.shortName(), poll, millis,
+            item.map(i -> "seq " + i.seq()).orElse("nothing"));
         item.ifPresent(i -> t.offer(i, List.of(), ItemSource.POLL));
       }
     });
@@ -453,6 +461,8 @@ public final class SyncEngine implements AutoCloseable {
     final FeedId feed;
     final FeedStore store;
     ScheduledFuture<?> poll;
+    /** Polls so far, to tell their log lines apart. */
+    final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
     /** DHT gets of this feed in flight. */
     final java.util.concurrent.atomic.AtomicInteger resolving = new java.util.concurrent.atomic.AtomicInteger();
     FeedLog held;
