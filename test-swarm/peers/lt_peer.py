@@ -17,7 +17,8 @@ Commands (results are JSON lines on stdout, diagnostics go to stderr):
   keys --seed HEX                       print the public key and libtorrent's 64-byte expanded secret key
   make-torrent --file PATH --out FILE   v1-only .torrent for PATH
   download (--torrent FILE | --infohash HEX) [--peer IP:PORT ...] --save DIR
-                                        download, re-check every piece, exit 0 once seeding
+                                        download, re-check every piece (waits for torrent_checked_alert),
+                                        exit 0 once seeding with no hash_failed_alert and 0 total_failed_bytes
   seed --torrent FILE --save DIR        check the data, print {"event":"seeding",...}, seed until SIGTERM
 
 Session settings follow shared/notes/interop-peers.md: no LSD/UPnP/NAT-PMP, no default DHT routers,
@@ -558,10 +559,30 @@ def _add_torrent(ses, args):
     return ses.add_torrent(atp)
 
 
-def _wait_seeding(h, timeout, peers=()):
+class _TorrentAlerts:
+    """Counts the alerts a download's verdict rests on: pieces that failed their hash check, and
+    finished (re)checks of the data on disk."""
+
+    def __init__(self, ses):
+        self.ses = ses
+        self.hash_failed = 0
+        self.checked = 0
+
+    def drain(self):
+        for a in self.ses.pop_alerts():
+            if isinstance(a, lt.hash_failed_alert):
+                self.hash_failed += 1
+                err("hash failed: piece %d" % a.piece_index)
+            elif isinstance(a, lt.torrent_checked_alert):
+                self.checked += 1
+
+
+def _wait_seeding(h, timeout, peers=(), alerts=None):
     deadline = time.time() + timeout
     last_connect = 0
     while time.time() < deadline and not _stop:
+        if alerts is not None:
+            alerts.drain()
         st = h.status()
         if st.is_seeding and st.state == lt.torrent_status.seeding:
             return st
@@ -573,24 +594,44 @@ def _wait_seeding(h, timeout, peers=()):
     return None
 
 
+def _wait_checked(alerts, before, timeout):
+    """Waits for a torrent_checked_alert after the first `before` ones; True if it came."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and not _stop:
+        alerts.drain()
+        if alerts.checked > before:
+            return True
+        alerts.ses.wait_for_alert(200)
+    return False
+
+
 def cmd_download(args):
     ses = make_session(args, one_shot=True)
     t0 = time.time()
+    alerts = _TorrentAlerts(ses)
     h = _add_torrent(ses, args)
-    st = _wait_seeding(h, args.timeout, args.peer)
+    st = _wait_seeding(h, args.timeout, args.peer, alerts)
     if st is None:
         s = h.status()
-        out({"event": "failed", "state": str(s.state), "progress": s.progress, "peers": s.num_peers})
+        out({"event": "failed", "state": str(s.state), "progress": s.progress, "peers": s.num_peers,
+             "hash_failed_alerts": alerts.hash_failed, "total_failed_bytes": s.total_failed_bytes})
         sys.exit(3)
     got = time.time() - t0
-    # Re-check every piece from disk, independently of the checks done while downloading.
+    failed_bytes = st.total_failed_bytes  # bytes of pieces that failed their check while downloading
+    # Re-check every piece from disk, independently of the checks done while downloading: the recheck
+    # is over only at its torrent_checked_alert (the status may still say seeding before it starts).
+    checks_before = alerts.checked
     h.force_recheck()
-    time.sleep(0.3)
-    st = _wait_seeding(h, args.timeout)
+    rechecked = _wait_checked(alerts, checks_before, args.timeout)
+    st = _wait_seeding(h, args.timeout, alerts=alerts) if rechecked else None
+    alerts.drain()
     ti = h.torrent_file()
-    ok = st is not None and all(st.pieces)
+    pieces_ok = st is not None and all(st.pieces)
+    ok = rechecked and pieces_ok and alerts.hash_failed == 0 and failed_bytes == 0
     out({"event": "seeding" if ok else "recheck-failed", "infohash": str(h.info_hashes().v1),
-         "pieces": ti.num_pieces(), "bytes": ti.total_size(), "download_seconds": round(got, 3),
+         "pieces": ti.num_pieces(), "pieces_ok_after_recheck": sum(1 for p in st.pieces if p) if st else 0,
+         "bytes": ti.total_size(), "rechecked": rechecked, "hash_failed_alerts": alerts.hash_failed,
+         "total_failed_bytes": failed_bytes, "download_seconds": round(got, 3),
          "seconds": round(time.time() - t0, 3)})
     sys.exit(0 if ok else 6)
 

@@ -82,7 +82,8 @@ public final class Node implements AutoCloseable {
       // Push: new items go out on the feed's connections; received ones are offered to sync.
       sync.addItemListener(swarm.push()::publish);
       sync.addMentionListener(swarm.push()::mention);
-      swarm.push().onItem((item, from, via) -> sync.offer(item, java.util.List.of(from), via));
+      swarm.push().onItem((item, from, via) ->
+          sync.offer(item, java.util.List.of(from), via, org.charkha.sync.ItemSource.PUSH));
       // Items dropped before they reach sync are still counted in the feed's status.
       swarm.push().onInvalidItem((feed, from, reason) -> sync.ignoreInvalid(feed, "push from " + from, reason));
       swarm.engine().bep44().ifPresent(b -> b.onDropped(new org.charkha.dht.Bep44.Dropped() {

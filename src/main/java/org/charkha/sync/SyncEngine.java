@@ -323,7 +323,7 @@ public final class SyncEngine implements AutoCloseable {
    * status as ignored.
    */
   public void offer(MutableItem item, Collection<InetSocketAddress> from) {
-    offer(item, from, item.feed());
+    offer(item, from, item.feed(), ItemSource.OTHER);
   }
 
   /**
@@ -339,20 +339,20 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
-  private static String source(Collection<InetSocketAddress> from) {
+  private static String origin(Collection<InetSocketAddress> from) {
     return from.isEmpty() ? "DHT" : "push from " + from.iterator().next();
   }
 
   /**
    * As {@link #offer(MutableItem, Collection)}, for an item that arrived in the swarm of feed
-   * {@code via}. An item of a feed not followed that arrives in the own feed's swarm is a reply
+   * {@code via}, learned as {@code source} says. An item of a feed not followed that arrives in the own feed's swarm is a reply
    * notice: that feed is fetched (not followed), so its comments on the own feed can be verified
    * and carried on.
    */
-  public void offer(MutableItem item, Collection<InetSocketAddress> from, FeedId via) {
+  public void offer(MutableItem item, Collection<InetSocketAddress> from, FeedId via, ItemSource source) {
     Tracked t = tracked.get(item.feed());
     if (t != null) {
-      t.offer(item, from, source(from));
+      t.offer(item, from, source);
       return;
     }
     if (via != null && via.equals(own.feed()) && !item.feed().equals(own.feed())) {
@@ -369,8 +369,14 @@ public final class SyncEngine implements AutoCloseable {
           return n;
         });
       }
-      r.offer(item, from);
+      r.offer(item, from, source);
     }
+  }
+
+  /** How the version of {@code feed} held now was learned (logged on its "now at seq" line), if one is held. */
+  Optional<ItemSource> heldVersionSource(FeedId feed) {
+    Tracked t = tracked.get(feed);
+    return t == null ? Optional.empty() : Optional.ofNullable(t.heldSource);
   }
 
   public List<FeedStatus> status() {
@@ -401,19 +407,27 @@ public final class SyncEngine implements AutoCloseable {
     // poll interval while the network was cut off piled up, and after the heal the node's own puts
     // and gets waited behind minutes of stale ones (test-swarm PartitionSwarmIT). The second slot
     // keeps one slow get (a dropped packet) from delaying the next poll.
+    long poll = t.polls.incrementAndGet();
     if (t.resolving.incrementAndGet() > MAX_GETS_PER_FEED) {
       t.resolving.decrementAndGet();
+      log.debug("poll {} #{}: skipped, {} DHT gets in flight", t.feed.shortName(), poll, MAX_GETS_PER_FEED);
       return CompletableFuture.completedFuture(null);
     }
     // 0009 §1: ask for items above the one held, not the highest seen. A version whose download
     // failed must come back on later polls, or a follower stays behind until the author's next post.
     long above = t.heldSeq();
+    long started = System.nanoTime();
+    // debug lines with the poll's number: test-swarm's PollingSwarmIT checks that no poll round is missed
+    log.debug("poll {} #{}: DHT get above seq {}", t.feed.shortName(), poll, above);
     return net.resolve(t.feed, above).whenComplete((item, err) -> {
       t.resolving.decrementAndGet();
+      long millis = (System.nanoTime() - started) / 1_000_000;
       if (err != null) {
-        log.debug("DHT get for {} failed: {}", t.feed.shortName(), err.toString());
+        log.debug("poll {} #{}: DHT get failed after {} ms: {}", t.feed.shortName(), poll, millis, err.toString());
       } else {
-        item.ifPresent(i -> t.offer(i, List.of(), "DHT"));
+        log.debug("poll {} #{}: DHT get took {} ms, found {}", t.feed.shortName(), poll, millis,
+            item.map(i -> "seq " + i.seq()).orElse("nothing"));
+        item.ifPresent(i -> t.offer(i, List.of(), ItemSource.POLL));
       }
     });
   }
@@ -491,13 +505,19 @@ public final class SyncEngine implements AutoCloseable {
     final FeedId feed;
     final FeedStore store;
     ScheduledFuture<?> poll;
+    /** Polls so far, to tell their log lines apart. */
+    final java.util.concurrent.atomic.AtomicLong polls = new java.util.concurrent.atomic.AtomicLong();
     /** DHT gets of this feed in flight. */
     final java.util.concurrent.atomic.AtomicInteger resolving = new java.util.concurrent.atomic.AtomicInteger();
     FeedLog held;
     volatile MutableItem heldItem;
     MutableItem known;
     MutableItem fetching;
+    ItemSource fetchingSource;
     MutableItem pending;
+    ItemSource pendingSource;
+    /** How the held version was learned: the "now at seq" line says it (test-swarm checks polling alone works). */
+    volatile ItemSource heldSource;
     List<InetSocketAddress> pendingPeers = List.of();
     /** Peers seen holding this feed (bounded): re-seeding connects to them. */
     final java.util.LinkedHashSet<InetSocketAddress> peers = new java.util.LinkedHashSet<>();
@@ -575,13 +595,14 @@ public final class SyncEngine implements AutoCloseable {
       return h == null ? -1 : h.seq();
     }
 
-    /** As {@link #offer(MutableItem, Collection, String)}, for the engine's own retries: nothing to count. */
-    void offer(MutableItem item, Collection<InetSocketAddress> from) {
-      offer(item, from, null);
+    /** An item learned as {@code source} says, from the peers {@code from} (none: the DHT). */
+    void offer(MutableItem item, Collection<InetSocketAddress> from, ItemSource source) {
+      offer(item, from, source, true);
     }
 
-    /** @param source where it came from, for the ignored count; null for the engine's own retries */
-    synchronized void offer(MutableItem item, Collection<InetSocketAddress> from, String source) {
+    /** @param countIgnored false for the engine's own retries: an item not newer is not news */
+    private synchronized void offer(MutableItem item, Collection<InetSocketAddress> from, ItemSource source,
+        boolean countIgnored) {
       for (InetSocketAddress a : from) {
         if (peers.size() >= 16) {
           peers.remove(peers.iterator().next());
@@ -591,10 +612,10 @@ public final class SyncEngine implements AutoCloseable {
       if (heldItem != null && item.seq() <= heldItem.seq()) {
         // The held item coming back (a DHT copy, a peer's push of what we hold) is normal.
         boolean same = item.seq() == heldItem.seq() && Arrays.equals(item.value(), heldItem.value());
-        if (!same && source != null) {
+        if (!same && countIgnored) {
           String reason = "seq " + item.seq() + " is not newer than the held seq " + heldItem.seq();
-          log.debug("feed {}: ignoring item from {}: {}", feed.shortName(), source, reason);
-          ignored = ignored.withNotNewer(reason, source, System.currentTimeMillis());
+          log.debug("feed {}: ignoring item from {}: {}", feed.shortName(), origin(from), reason);
+          ignored = ignored.withNotNewer(reason, origin(from), System.currentTimeMillis());
         }
         return;
       }
@@ -608,12 +629,13 @@ public final class SyncEngine implements AutoCloseable {
       if (fetching != null) {
         if (item.seq() > fetching.seq() && (pending == null || item.seq() > pending.seq())) {
           pending = item;
+          pendingSource = source;
           pendingPeers = List.copyOf(from);
         }
         supersedeIfStuck();
         return;
       }
-      startFetch(item, from);
+      startFetch(item, from, source);
     }
 
     /**
@@ -631,7 +653,7 @@ public final class SyncEngine implements AutoCloseable {
       }
     }
 
-    private void startFetch(MutableItem item, Collection<InetSocketAddress> from) {
+    private void startFetch(MutableItem item, Collection<InetSocketAddress> from, ItemSource source) {
       byte[] ih;
       try {
         ih = item.infohash();
@@ -640,6 +662,7 @@ public final class SyncEngine implements AutoCloseable {
         return;
       }
       fetching = item;
+      fetchingSource = source;
       state = "downloading";
       Path staging = store.versionDir(item.seq());
       // Whoever sent the item first, then the peers seen holding this feed before: an item found
@@ -716,6 +739,7 @@ public final class SyncEngine implements AutoCloseable {
             oldSeed = seeding;
             held = verified;
             heldItem = item;
+            heldSource = fetchingSource;
             seeding = torrent.infohash();
             heldTorrent = torrent;
             lastUpdate = System.currentTimeMillis();
@@ -760,8 +784,8 @@ public final class SyncEngine implements AutoCloseable {
           sweepQuietly(); // the pieces it fetched
         }
       } else {
-        log.info("feed {}: now at seq {} ({} entries, {} changed)", feed.shortName(), item.seq(),
-            verified.size(), changed.size());
+        log.info("feed {}: now at seq {} ({} entries, {} changed, learned by {})", feed.shortName(), item.seq(),
+            verified.size(), changed.size(), heldSource);
         for (Listener l : listeners) {
           try {
             l.onVerified(feed, changed, verified);
@@ -786,16 +810,20 @@ public final class SyncEngine implements AutoCloseable {
     }
 
     private synchronized void finish(MutableItem item, String failure) {
+      ItemSource source = fetchingSource;
       fetching = null;
+      fetchingSource = null;
       transfer = null;
       if (failure != null) {
         rejected = failure;
       }
       state = held == null ? "failed" : "current";
       MutableItem next = pending;
+      ItemSource nextSource = pendingSource;
       pending = null;
+      pendingSource = null;
       if (next != null && (heldItem == null || next.seq() > heldItem.seq())) {
-        startFetch(next, pendingPeers);
+        startFetch(next, pendingPeers, nextSource);
         return;
       }
       if (item.seq() != retriesOf) {
@@ -808,7 +836,7 @@ public final class SyncEngine implements AutoCloseable {
         long delay = Math.min(config.pollInterval().toMillis(), 2_000L << retries);
         retries++;
         List<InetSocketAddress> again = List.copyOf(peers);
-        scheduler.schedule(() -> offer(item, again), delay, TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> offer(item, again, source, false), delay, TimeUnit.MILLISECONDS);
       } else if (failure == null) {
         retries = 0;
       }

@@ -219,6 +219,31 @@ class FeedIndexTest {
   }
 
   @Test
+  void deletedTextLeavesEveryIndexFileWhileTheIndexStaysOpen() throws Exception {
+    Person alice = new Person();
+    EntryRef post = alice.post("secret narwhalnoodle plans");
+    alice.post("stays visible");
+    ingest(alice);
+    index.awaitSearch();
+    assertEquals(1, index.search("narwhalnoodle", 5).size());
+
+    alice.add(new Content.Delete(post.seq()));
+    ingest(alice);
+    index.awaitSearch();
+
+    // no close, no manual checkpoint: a running node's files, the write-ahead log included
+    List<Path> files;
+    try (var s = Files.list(file.getParent())) {
+      files = s.filter(f -> f.getFileName().toString().startsWith(file.getFileName().toString())).toList();
+    }
+    for (Path f : files) {
+      String bytes = new String(Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+      assertFalse(bytes.contains("narwhalnoodle"), "deleted text left in " + f.getFileName());
+    }
+    assertEquals(1, index.authorTimeline(alice.feed(), Cursor.LATEST, 10).items().size());
+  }
+
+  @Test
   void aFeedVersionWithRedactedBodiesRemovesThemEvenWithoutItsDelete() {
     Person alice = new Person();
     EntryRef keep = alice.post("keep this");

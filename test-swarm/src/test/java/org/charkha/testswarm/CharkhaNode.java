@@ -38,6 +38,7 @@ final class CharkhaNode {
 
   private final Host host;
   private final List<String> runArgs = new ArrayList<>();
+  private final List<String> jvmFlags = new ArrayList<>();
   private String link;
   private String key;
 
@@ -80,10 +81,18 @@ final class CharkhaNode {
     return this;
   }
 
+  /** Extra JVM flags for {@code charkha run} (e.g. a debug log level), set before the first launch. */
+  CharkhaNode jvmFlags(String... flags) {
+    jvmFlags.addAll(Arrays.asList(flags));
+    return this;
+  }
+
   /** Starts (or starts again) the node with the configured arguments, without waiting. */
   CharkhaNode launch() {
     if (runs == 0) {
-      host.start(host.charkha(runArgs.toArray(String[]::new)));
+      List<String> cmd = new ArrayList<>(host.charkha(runArgs.toArray(String[]::new)));
+      cmd.addAll(host.swarm().javaCommand().size(), jvmFlags);
+      host.start(cmd);
     } else {
       host.process().restart(); // same process record: its lines of every run stay for awaitRunning and the log checks
     }

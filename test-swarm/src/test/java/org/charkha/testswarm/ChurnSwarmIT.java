@@ -5,14 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Four nodes follow each other while posts flow and nodes stop and start at random. Once every node runs
- * again, every follower holds every post of every feed it follows. The schedule comes from a seeded
- * Random: the seed is printed, and {@code -Dcharkha.churn.seed=N} replays it.
+ * Four nodes follow each other while posts flow and nodes stop (SIGTERM), crash (SIGKILL) and start at
+ * random. Once every node runs again, every follower holds every post of every feed it follows. The
+ * schedule ({@link ChurnSchedule}) comes from a seeded Random and always churns: every node stops at least
+ * once, at least 6 stop/start events, at least 2 SIGKILLs. The schedule is printed, and
+ * {@code -Dcharkha.churn.seed=N} replays it.
  */
 @ExtendWith(SwarmExtension.class)
 class ChurnSwarmIT {
@@ -22,12 +23,13 @@ class ChurnSwarmIT {
   @Test
   void followersHoldEveryPostAfterRandomStopsAndStarts(@Hosts(4) Swarm swarm) {
     long seed = Long.getLong("charkha.churn.seed", System.nanoTime());
-    System.out.println("ChurnSwarmIT: seed " + seed + " (replay with -Dcharkha.churn.seed=" + seed + ")");
-    Random random = new Random(seed);
     List<CharkhaNode> nodes = new ArrayList<>();
     for (Host h : swarm.hosts()) {
       nodes.add(new CharkhaNode(h));
     }
+    ChurnSchedule schedule = ChurnSchedule.generate(seed, nodes.size(), ROUNDS);
+    List<String> names = nodes.stream().map(CharkhaNode::name).toList();
+    System.out.println("ChurnSwarmIT: " + schedule.describe(names));
     CharkhaNode.startAll(nodes, POLL);
     for (CharkhaNode n : nodes) {
       for (CharkhaNode other : nodes) {
@@ -37,27 +39,26 @@ class ChurnSwarmIT {
       }
     }
 
-    // Posts flow while nodes stop and start: a post on a stopped node is written offline and goes out
-    // when it runs again. At least two nodes keep running at any time.
+    // Posts flow while nodes stop, crash and start: a post on a stopped node is written offline and goes
+    // out when it runs again. At least two nodes keep running at any time.
     int posts = 0;
-    for (int round = 1; round <= ROUNDS; round++) {
-      CharkhaNode author = nodes.get(random.nextInt(nodes.size()));
+    for (int i = 0; i < schedule.rounds().size(); i++) {
+      ChurnSchedule.Round round = schedule.rounds().get(i);
+      CharkhaNode author = nodes.get(round.author());
       author.post("churn post " + ++posts + " by " + author.name());
-      CharkhaNode victim = nodes.get(random.nextInt(nodes.size()));
-      long running = nodes.stream().filter(CharkhaNode::isRunning).count();
-      String action;
-      if (victim.isRunning() && running > 2 && random.nextBoolean()) {
-        action = "stop " + victim.name();
-        victim.stop();
-      } else if (!victim.isRunning()) {
-        action = "start " + victim.name();
-        victim.launch().awaitRunning();
-      } else {
-        action = "none";
+      CharkhaNode victim = nodes.get(round.victim());
+      switch (round.action()) {
+        case STOP -> victim.stop();
+        case KILL -> victim.host().kill();
+        case START -> victim.launch().awaitRunning();
+        case NONE -> { }
       }
-      int pause = 1000 + random.nextInt(4000);
-      System.out.printf("ChurnSwarmIT: round %d: %s posted, %s, then %d ms%n", round, author.name(), action, pause);
-      CharkhaNode.sleep(pause);
+      if (round.action() != ChurnSchedule.Action.NONE) {
+        assertEquals(round.action() == ChurnSchedule.Action.START, victim.isRunning(),
+            "round " + (i + 1) + " left " + victim.name() + " as the schedule says: " + round.describe(names));
+      }
+      System.out.printf("ChurnSwarmIT: round %d done: %s%n", i + 1, round.describe(names));
+      CharkhaNode.sleep(round.pauseMillis());
     }
     for (CharkhaNode n : nodes) {
       if (!n.isRunning()) {

@@ -36,7 +36,7 @@ class EditDeleteSwarmIT {
     a.awaitAnnounced(2, Duration.ofSeconds(30));
     b.follow(a);
     b.awaitHolds(a, 2, Duration.ofSeconds(60));
-    Path store = b.feedDir(a);
+    Path store = b.dataDir(); // all of it: A's feed store, B's index.db (and its journal), everything
     assertFalse(filesHolding(store, SECRET).isEmpty(), "n2 (B) should hold the text before the delete: " + store);
 
     // When A edits the first post and deletes the second
@@ -58,12 +58,16 @@ class EditDeleteSwarmIT {
     assertFalse(goneEntry.has("text"), "n2 (B) still shows the deleted text: " + goneEntry);
     assertFalse(held.toString().contains(SECRET), held.toString());
 
-    // And once the old version's grace period is over, no file under B's feeds/<A>/ holds the deleted text
-    Swarm.waitUntil("no file of n2 (B) under " + store + " holds \"" + SECRET + "\"", Duration.ofSeconds(50),
-        () -> {
-          CharkhaNode.sleep(1000);
-          return filesHolding(store, SECRET).isEmpty();
-        });
+    // And once the old version's grace period is over, no file of B's data directory holds the deleted text
+    try {
+      Swarm.waitUntil("no file of n2 (B) under " + store + " holds \"" + SECRET + "\"", Duration.ofSeconds(50),
+          () -> {
+            CharkhaNode.sleep(1000);
+            return filesHolding(store, SECRET).isEmpty();
+          });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; it is still in " + filesHolding(store, SECRET), e);
+    }
   }
 
   static long seqOf(String ref) {
@@ -79,21 +83,33 @@ class EditDeleteSwarmIT {
         .orElseThrow(() -> new AssertionError("no entry " + seq + " in " + log));
   }
 
-  /** Regular files under {@code dir} whose bytes contain {@code text} (UTF-8). */
+  /**
+   * Regular files under {@code dir} whose bytes contain {@code text} (UTF-8). The node renames and deletes
+   * files while we look: a file gone before it is read holds nothing, and a walk that loses a directory
+   * is done again; any other I/O error fails the test rather than passing a check it could not make.
+   */
   static List<Path> filesHolding(Path dir, String text) {
     byte[] needle = text.getBytes(StandardCharsets.UTF_8);
-    try (Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile).filter(f -> contains(read(f), needle)).toList();
-    } catch (IOException | UncheckedIOException e) {
-      return List.of(dir); // mid-rename: treat as "not yet", the next poll looks again
+    for (int attempt = 1; ; attempt++) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        return s.filter(Files::isRegularFile).filter(f -> contains(read(f), needle)).toList();
+      } catch (UncheckedIOException e) {
+        if (!(e.getCause() instanceof java.nio.file.NoSuchFileException) || attempt == 5) {
+          throw new AssertionError("cannot search " + dir + " for \"" + text + "\"", e);
+        }
+      } catch (IOException e) {
+        throw new AssertionError("cannot search " + dir + " for \"" + text + "\"", e);
+      }
     }
   }
 
   private static byte[] read(Path f) {
     try {
       return Files.readAllBytes(f);
-    } catch (IOException e) {
+    } catch (java.nio.file.NoSuchFileException e) {
       return new byte[0]; // deleted between walk and read
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + f, e);
     }
   }
 

@@ -203,8 +203,8 @@ public final class Host {
           Files.readString(out), Files.readString(err), !done, took);
       Files.deleteIfExists(out);
       Files.deleteIfExists(err);
-      r.stdout().lines().forEach(l -> log("exec", "  | " + l));
-      r.stderr().lines().forEach(l -> log("exec", "  ! " + l));
+      logCapped("  | ", r.stdout());
+      logCapped("  ! ", r.stderr());
       log("exec", done ? "  exit " + r.exitCode() + " in " + took.toMillis() + " ms"
           : "  TIMEOUT after " + took.toMillis() + " ms, killed");
       return r;
@@ -236,6 +236,22 @@ public final class Host {
         "--bind", address(port)));
     cmd.addAll(Arrays.asList(args));
     return cmd;
+  }
+
+  /** Lines of one CLI stream copied into the host log; the ExecResult keeps all of it. */
+  static final int MAX_EXEC_LINES_LOGGED = 20;
+
+  /** A CLI's output in the log, capped: a `log --json` of a long feed would bury what the nodes did. */
+  private void logCapped(String mark, String output) {
+    List<String> lines = output.lines().toList();
+    lines.stream().limit(MAX_EXEC_LINES_LOGGED).forEach(l -> log("exec", mark + abbreviate(l, 400)));
+    if (lines.size() > MAX_EXEC_LINES_LOGGED) {
+      log("exec", mark + "... " + (lines.size() - MAX_EXEC_LINES_LOGGED) + " more lines not logged");
+    }
+  }
+
+  private static String abbreviate(String line, int max) {
+    return line.length() <= max ? line : line.substring(0, max) + " ... (" + line.length() + " chars)";
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -81,6 +81,7 @@ public final class HostProcess {
   }
 
   private void pump(Process p, Path raw) {
+    KnownTraceFilter filter = new KnownTraceFilter();
     ByteArrayOutputStream partial = new ByteArrayOutputStream();
     byte[] buf = new byte[8192];
     try (InputStream in = Files.newInputStream(raw)) {
@@ -92,7 +93,7 @@ public final class HostProcess {
           any = true;
           for (int i = 0; i < n; i++) {
             if (buf[i] == '\n') {
-              emit(partial.toString(StandardCharsets.UTF_8));
+              filter.accept(partial.toString(StandardCharsets.UTF_8)).forEach(this::emit);
               partial.reset();
             } else {
               partial.write(buf[i]);
@@ -103,12 +104,14 @@ public final class HostProcess {
           break;
         }
         if (!any) {
+          filter.flushStale().forEach(this::emit); // a held line waits for its frames at most 0.5 s
           Thread.sleep(20);
         }
       }
       if (partial.size() > 0) {
-        emit(partial.toString(StandardCharsets.UTF_8));
+        filter.accept(partial.toString(StandardCharsets.UTF_8)).forEach(this::emit);
       }
+      filter.flush().forEach(this::emit);
     } catch (IOException e) {
       host.log(name, "=== output read failed: " + e);
     } catch (InterruptedException e) {

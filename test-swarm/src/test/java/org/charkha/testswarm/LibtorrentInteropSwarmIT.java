@@ -21,9 +21,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * private DHT and swarm:
  * <ul>
  *   <li>i1: libtorrent gets a Charkha feed's BEP 44 item, and it is the very item the author signed;</li>
- *   <li>i2: libtorrent downloads a Charkha feed torrent by infohash from the author, every piece checked;</li>
- *   <li>i3: a BEP 46 item put by libtorrent's side for an offline identity is resolved by a Charkha node,
- *       which then downloads the feed from a libtorrent seeder and holds it.</li>
+ *   <li>i2: libtorrent downloads a Charkha feed torrent of several pieces by infohash from the author, and
+ *       after a full recheck every piece passes its hash check, with no hash failure on the way;</li>
+ *   <li>i3: libtorrent's own DHT put (peers/lt_put46.cpp, the C++ API) stores a BEP 46 item for an offline
+ *       identity while no Charkha node is reachable, so only libtorrent nodes hold it; a Charkha node that
+ *       was down during the put then resolves it, and downloads the feed from a libtorrent seeder.</li>
  * </ul>
  * Hosts: n1 Charkha node A, n2 Charkha node B, n3 and n4 libtorrent DHT nodes (n4 also seeds in i3).
  */
@@ -67,14 +69,25 @@ class LibtorrentInteropSwarmIT {
     assertEquals(item.get("v").asText(), got.get("v").asText(), "v (bencoded {ih: ...})");
     assertEquals(item.get("sig").asText(), got.get("sig").asText(), "sig");
 
-    // i2: libtorrent downloads A's feed torrent by infohash from A alone and re-checks every piece
-    String ih = infohashOf(item.get("v").asText());
+    // i2: A's feed grows to several pieces (one import, one JVM, instead of 40 posts); libtorrent downloads
+    // it by infohash from A alone, then re-checks every piece from disk
+    int imported = importLongPosts(a, 40);
+    a.awaitAnnounced(item.get("seq").asLong() + 1, Duration.ofSeconds(60));
+    JsonNode bigItem = a.item();
+    String ih = infohashOf(bigItem.get("v").asText());
     Path save = b.host().home().resolve("lt-download");
     JsonNode dl = lt(b.host(), 6891, new String[0], "--timeout", "60", "download", "--infohash", ih,
         "--peer", a.host().address(CharkhaNode.PORT), "--save", save.toString());
-    assertEquals("seeding", dl.get("event").asText(), "every piece passed libtorrent's hash check: " + dl);
+    System.out.println("i2: " + imported + " posts imported; libtorrent download: " + dl);
     assertEquals(ih, dl.get("infohash").asText());
-    assertTrue(dl.get("pieces").asInt() >= 1, dl.toString());
+    int pieces = dl.get("pieces").asInt();
+    assertTrue(pieces >= 4, "A's feed spans at least 4 pieces: " + dl);
+    assertEquals((dl.get("bytes").asLong() + PIECE - 1) / PIECE, pieces, "pieces of " + PIECE + " bytes: " + dl);
+    assertTrue(dl.get("rechecked").asBoolean(), "libtorrent finished its recheck (torrent_checked_alert): " + dl);
+    assertEquals(pieces, dl.get("pieces_ok_after_recheck").asInt(), "every piece passed the recheck: " + dl);
+    assertEquals(0, dl.get("hash_failed_alerts").asInt(), "no piece failed its hash check while downloading: " + dl);
+    assertEquals(0, dl.get("total_failed_bytes").asLong(), "no bytes failed their hash check: " + dl);
+    assertEquals("seeding", dl.get("event").asText(), dl.toString());
 
     // i3: identity K lives offline on n4; libtorrent seeds K's exported feed and puts K's BEP 46 item
     Path kHome = n4.home().resolve("k");
@@ -93,15 +106,31 @@ class LibtorrentInteropSwarmIT {
         "seed", "--torrent", export.resolve("feed.torrent").toString(), "--save", export.toString()));
     seeder.awaitLine("\"event\": \"seeding\"", Duration.ofSeconds(30));
     String kIh = infohashOf(kItem.get("v").asText());
-    List<String> put = new ArrayList<>(List.of("dht-put", "--seed", kSeed, "--ih", kIh, "--seq", kItem.get("seq").asText()));
+
+    // Only libtorrent may hold K's item: B is down (so B cannot have seen the put) and A is cut off
+    b.stop();
+    a.host().cut();
+    List<String> put = new ArrayList<>(List.of("--bootstrap", n3.address(LT_PORT), "--bootstrap", n4.address(LT_PORT),
+        "--bootstrap", n4.address(6882), "--wait-nodes", "2", "--timeout", "60",
+        "--seed", kSeed, "--ih", kIh, "--seq", kItem.get("seq").asText()));
     if (!kItem.get("salt").asText().isEmpty()) {
       put.addAll(List.of("--salt", kItem.get("salt").asText()));
     }
-    JsonNode putResult = lt(n3, 6892, ltBootstrap, put.toArray(String[]::new));
-    assertTrue(putResult.get("num_success").asInt() >= 1, "libtorrent side stored K's item: " + putResult);
-    assertEquals(kItem.get("sig").asText(), putResult.get("sig").asText(), "lt_peer signs K's item exactly as Charkha does");
+    JsonNode putResult = runJson(n3, LtPut46.command(n3, 6892, put.toArray(String[]::new)));
+    System.out.println("i3: libtorrent C++ put: " + putResult);
+    assertEquals("libtorrent-c++", putResult.get("engine").asText());
+    // num_success counts the putting node too: 2 or more means another libtorrent node stored it
+    assertTrue(putResult.get("num_success").asInt() >= 2,
+        "libtorrent's dht_put_alert reports K's item stored on another libtorrent node: " + putResult);
+    assertEquals(kItem.get("seq").asLong(), putResult.get("seq").asLong(), "seq libtorrent put");
+    assertEquals(kItem.get("v").asText(), putResult.get("v").asText(), "libtorrent bencodes {ih: ...} as Charkha does");
+    assertEquals(kItem.get("sig").asText(), putResult.get("sig").asText(), "libtorrent signs K's item exactly as Charkha does");
+    a.host().heal();
 
-    // B follows K: it resolves the item libtorrent's side put, and downloads K's feed from the libtorrent seeder
+    // B starts again and follows K: it resolves the item that only libtorrent nodes hold, and downloads
+    // K's feed from the libtorrent seeder
+    b.launch();
+    b.awaitRunning();
     b.cli("follow", kLink);
     String kShort = kItem.get("k").asText().substring(0, 8);
     Swarm.waitUntil("n2 (B) holds K's feed", Duration.ofSeconds(90),
@@ -111,6 +140,41 @@ class LibtorrentInteropSwarmIT {
     assertEquals(own.get("entries"), held.get("entries"), "n2 (B) holds exactly K's entries");
     assertEquals(List.of("written offline, served by libtorrent"), FollowSwarmIT.texts(held));
     assertFalse(a.host().process().lines().stream().anyMatch(l -> l.contains("feed " + kShort)), "A never held K");
+  }
+
+  /** Piece length of Charkha feed torrents (Limits.SEGMENT_SIZE). */
+  private static final long PIECE = 64 * 1024;
+
+  /**
+   * Imports {@code count} posts of about 7,800 bytes each (just under the 8 KiB text limit) into {@code node}'s
+   * feed through one {@code import-archive} of a Mastodon outbox. The text is random letters, so that the
+   * feed stays large however it is stored.
+   */
+  private static int importLongPosts(CharkhaNode node, int count) throws IOException {
+    java.util.Random random = new java.util.Random(46);
+    com.fasterxml.jackson.databind.node.ObjectNode outbox = JSON.createObjectNode();
+    com.fasterxml.jackson.databind.node.ArrayNode items = outbox.putArray("orderedItems");
+    for (int i = 0; i < count; i++) {
+      StringBuilder text = new StringBuilder("long post " + i + ":");
+      while (text.length() < 7800) {
+        text.append(' ');
+        for (int w = 3 + random.nextInt(8); w > 0; w--) {
+          text.append((char) ('a' + random.nextInt(26)));
+        }
+      }
+      com.fasterxml.jackson.databind.node.ObjectNode activity = items.addObject();
+      activity.put("type", "Create");
+      com.fasterxml.jackson.databind.node.ObjectNode note = activity.putObject("object");
+      note.put("type", "Note");
+      note.put("id", "https://example.invalid/notes/" + i);
+      note.put("published", java.time.Instant.ofEpochSecond(1_700_000_000L + i).toString());
+      note.put("content", "<p>" + text + "</p>");
+    }
+    Path file = node.host().home().resolve("outbox.json");
+    JSON.writeValue(file.toFile(), outbox);
+    JsonNode report = CharkhaNode.json(node.cli("import-archive", file.toString(), "--json"));
+    assertEquals(count, report.get("imported").asInt(), "posts imported: " + report);
+    return count;
   }
 
   /** The 20-byte infohash (hex) inside a bencoded BEP 46 value {@code d2:ih20:<ih>e}, given as hex. */
@@ -133,6 +197,11 @@ class LibtorrentInteropSwarmIT {
   private static JsonNode lt(Host h, int port, String[] bootstrap, String... args) throws IOException {
     List<String> cmd = new ArrayList<>(h.ltPeer(port, bootstrap));
     cmd.addAll(List.of(args));
+    return runJson(h, cmd);
+  }
+
+  /** Runs {@code cmd} on {@code h}; its last JSON line on stdout, after checking it exited 0. */
+  private static JsonNode runJson(Host h, List<String> cmd) throws IOException {
     ExecResult r = h.exec(Duration.ofSeconds(90), cmd);
     List<String> json = r.stdout().lines().filter(l -> l.startsWith("{")).toList();
     assertFalse(json.isEmpty(), r.describe());

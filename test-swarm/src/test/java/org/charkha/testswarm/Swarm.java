@@ -113,11 +113,34 @@ public final class Swarm implements AutoCloseable {
 
   /**
    * Skips the calling test, with a reason, when this machine cannot run swarm tests: not root, or no
-   * iproute2. Everything else that is missing is a failure, not a skip.
+   * iproute2. Everything else that is missing is a failure, not a skip. Where swarm tests are required
+   * (CI, which sets {@code CI}, or {@code -Dcharkha.tools.required=true}) those are failures too: a CI
+   * that is not root must not turn green without them.
    */
   public static void assumeCanRun() {
-    assumeTrue(isRoot(), "swarm tests need root (network namespaces); run as root, or pass -DskipSwarm");
-    assumeTrue(ipCommandOrNull() != null, "swarm tests need iproute2 (`ip`); apt-get install iproute2");
+    assumeCanRun(isRoot(), ipCommandOrNull() != null, required(System.getenv("CI"), System.getProperty("charkha.tools.required")));
+  }
+
+  static void assumeCanRun(boolean root, boolean hasIp, boolean required) {
+    String notRoot = "swarm tests need root (network namespaces); run as root, or pass -DskipSwarm";
+    String noIp = "swarm tests need iproute2 (`ip`); apt-get install iproute2";
+    if (required) {
+      String why = " (swarm tests are required here: CI is set or -Dcharkha.tools.required=true)";
+      if (!root) {
+        throw new IllegalStateException(notRoot + why);
+      }
+      if (!hasIp) {
+        throw new IllegalStateException(noIp + why);
+      }
+    }
+    assumeTrue(root, notRoot);
+    assumeTrue(hasIp, noIp);
+  }
+
+  /** Whether swarm tests must run: the CI variable set (anything but "false"), or the property true. */
+  static boolean required(String ciVariable, String property) {
+    boolean ci = ciVariable != null && !ciVariable.isBlank() && !ciVariable.equalsIgnoreCase("false");
+    return ci || Boolean.parseBoolean(property);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -212,7 +235,8 @@ public final class Swarm implements AutoCloseable {
 
   /**
    * Prints what every host did: the status of each process, the last lines of the swarm's timeline (all
-   * hosts, interleaved by time), and the last {@code linesPerHost} lines of each host's log.
+   * hosts, interleaved by time), each host's key events ({@link KeyEvents}: start, stop, kill, cut, heal,
+   * post, follow, announced, now at seq) and the last {@code linesPerHost} lines of each host's log.
    */
   public void dumpLogs(PrintStream out, int linesPerHost) {
     StringBuilder sb = new StringBuilder();
@@ -222,6 +246,12 @@ public final class Swarm implements AutoCloseable {
     }
     sb.append("-------- timeline, last ").append(linesPerHost * 2).append(" lines --------\n");
     tail(logDir.resolve("timeline.log"), linesPerHost * 2).forEach(l -> sb.append(l).append('\n'));
+    for (Host h : hosts) {
+      List<String> events = KeyEvents.of(tail(h.log(), Integer.MAX_VALUE));
+      sb.append("-------- ").append(h.name()).append(" ").append(h.ip()).append(", key events (")
+          .append(events.size()).append(") --------\n");
+      events.subList(Math.max(0, events.size() - linesPerHost), events.size()).forEach(l -> sb.append(l).append('\n'));
+    }
     for (Host h : hosts) {
       sb.append("-------- ").append(h.name()).append(" ").append(h.ip()).append(", last ").append(linesPerHost)
           .append(" lines of ").append(h.log()).append(" --------\n");
