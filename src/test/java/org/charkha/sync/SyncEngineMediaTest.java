@@ -35,7 +35,7 @@ class SyncEngineMediaTest {
     FeedTorrent withMedia = FeedTorrent.parseInfo(author.feed(), built.info());
     MutableItem item = MutableItem.signInfohash(author.identity(), author.feed(), 3, withMedia.infohash());
 
-    ServingNetwork net = new ServingNetwork();
+    FakeFeedNetwork net = new FakeFeedNetwork();
     net.serve(withMedia, built.segmentPieces());
     DataDir followerData = DataDir.open(tmp.resolve("follower"));
     followerData.initialize();
@@ -57,7 +57,7 @@ class SyncEngineMediaTest {
     }
 
     // After a restart the follower seeds the torrent it received, not one made from the log alone.
-    ServingNetwork after = new ServingNetwork();
+    FakeFeedNetwork after = new FakeFeedNetwork();
     SyncEngine restarted = new SyncEngine(followerData, OwnFeed.open(followerData), after, config);
     try {
       restarted.follow(author.feed());

@@ -35,7 +35,7 @@ class SyncEngineSeqGapTest {
     OwnFeed.Published v5 = author.append(new Content.Post("five"));
     FeedLog log5 = author.log();
 
-    ServingNetwork net = new ServingNetwork();
+    FakeFeedNetwork net = new FakeFeedNetwork();
     net.serve(v1.torrent(), log1.pieces());
     net.serve(v4.torrent(), log4.pieces());
     net.serve(v5.torrent(), log5.pieces());
@@ -57,7 +57,7 @@ class SyncEngineSeqGapTest {
           v5.torrent().infohash());
       sync.offer(v3.item(), List.of());
       sync.offer(sameSeqOtherValue, List.of());
-      assertEquals(List.of(v1.torrent().infohashHex(), v4.torrent().infohashHex()), net.started);
+      assertEquals(List.of(v1.torrent().infohashHex(), v4.torrent().infohashHex()), net.downloads);
       FeedStatus s = sync.status().get(0);
       assertEquals(4, s.heldSeq(), s.toString());
       assertEquals(4, s.entries(), s.toString());

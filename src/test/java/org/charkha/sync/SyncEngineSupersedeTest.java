@@ -4,27 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
-import org.charkha.dht.MutableItem;
 import org.charkha.feed.Content;
-import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLog;
 import org.charkha.node.OwnFeed;
 import org.charkha.store.DataDir;
-import org.charkha.store.FeedStore;
-import org.charkha.torrent.FeedTorrent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +29,7 @@ class SyncEngineSupersedeTest {
     OwnFeed.Published v2 = author.append(new Content.Post("two"));
     FeedLog log2 = author.log();
 
-    FakeNetwork net = new FakeNetwork();
+    FakeFeedNetwork net = FakeFeedNetwork.hangingUnserved();
     net.serve(v2.torrent(), log2); // only the newest version can be downloaded
     DataDir followerData = DataDir.open(tmp.resolve("follower"));
     followerData.initialize();
@@ -52,7 +38,7 @@ class SyncEngineSupersedeTest {
     try {
       sync.follow(author.feed());
       sync.offer(v1.item(), List.of());
-      assertEquals(1, net.started.size(), "the fetch of seq 1 started");
+      assertEquals(1, net.downloads.size(), "the fetch of seq 1 started");
 
       sync.offer(v2.item(), List.of());
 
@@ -78,76 +64,4 @@ class SyncEngineSupersedeTest {
   private static String hex(byte[] b) {
     return org.charkha.feed.Hex.encode(b);
   }
-
-  /** Downloads complete at once for served torrents; others never progress until cancelled. */
-  private static final class FakeNetwork implements FeedNetwork {
-    final Map<String, FeedLog> served = new ConcurrentHashMap<>();
-    final Map<String, FeedTorrent> torrents = new ConcurrentHashMap<>();
-    final List<String> started = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final List<String> cancelled = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-    void serve(FeedTorrent t, FeedLog log) {
-      served.put(t.infohashHex(), log);
-      torrents.put(t.infohashHex(), t);
-    }
-
-    @Override
-    public CompletableFuture<Optional<MutableItem>> resolve(FeedId feed, long seqAbove) {
-      return CompletableFuture.completedFuture(Optional.empty());
-    }
-
-    @Override
-    public CompletableFuture<Integer> announce(MutableItem item) {
-      return CompletableFuture.completedFuture(0);
-    }
-
-    @Override
-    public Transfer download(FeedId feed, byte[] infohash, Path root, Collection<InetSocketAddress> knownPeers,
-        Consumer<FeedTorrent> beforeData) {
-      String ih = hex(infohash);
-      started.add(ih);
-      CompletableFuture<FeedTorrent> done = new CompletableFuture<>();
-      FeedLog log = served.get(ih);
-      if (log != null) {
-        FeedTorrent t = torrents.get(ih);
-        beforeData.accept(t);
-        try {
-          Files.createDirectories(root);
-          List<byte[]> pieces = log.pieces();
-          for (int i = 0; i < pieces.size(); i++) {
-            Files.write(root.resolve(FeedStore.segmentFileName(i, t.pieceHash(i))), pieces.get(i));
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-        done.complete(t);
-      }
-      return new Transfer() {
-        @Override
-        public CompletableFuture<FeedTorrent> done() {
-          return done;
-        }
-
-        @Override
-        public java.util.OptionalDouble progress() {
-          return java.util.OptionalDouble.of(done.isDone() ? 1 : 0);
-        }
-
-        @Override
-        public void cancel() {
-          cancelled.add(ih);
-          done.completeExceptionally(new CancellationException("torrent " + ih + " stopped"));
-        }
-      };
-    }
-
-    @Override
-    public CompletableFuture<Void> seed(FeedTorrent torrent, Path root) {
-      return CompletableFuture.completedFuture(null);
-    }
-
-    @Override
-    public void stop(byte[] infohash) {}
-  }
-
 }
