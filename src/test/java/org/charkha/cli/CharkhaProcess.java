@@ -2,51 +2,31 @@ package org.charkha.cli;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.charkha.testing.ChildJvm;
 
 /** {@code charkha} in a child JVM, as a user runs it: its output kept, stopped with a real signal. */
 final class CharkhaProcess implements AutoCloseable {
+  private final ChildJvm child;
   private final Process process;
-  private final ByteArrayOutputStream output = new ByteArrayOutputStream();
-  private final Thread reader;
 
-  private CharkhaProcess(Process process) {
-    this.process = process;
-    this.reader = new Thread(() -> {
-      byte[] buf = new byte[4096];
-      try (var in = process.getInputStream()) {
-        int n;
-        while ((n = in.read(buf)) > 0) {
-          synchronized (output) {
-            output.write(buf, 0, n);
-          }
-        }
-      } catch (IOException e) {
-        // the child is gone
-      }
-    }, "charkha-child-reader");
-    reader.setDaemon(true);
-    reader.start();
+  private CharkhaProcess(ChildJvm child) {
+    this.child = child;
+    this.process = child.process();
   }
 
   /** Starts {@code charkha --home home args...}. */
   static CharkhaProcess start(Path home, String... args) throws IOException {
-    String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", cp, Main.class.getName(), "--home", home.toString()));
+    List<String> cmd = new ArrayList<>(List.of("--home", home.toString()));
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().remove("CHARKHA_HOME");
-    pb.environment().remove("CHARKHA_PASSPHRASE");
-    Process p = pb.start();
-    p.getOutputStream().close();
-    return new CharkhaProcess(p);
+    return new CharkhaProcess(ChildJvm.start(Main.class, cmd, env -> {
+      env.remove("CHARKHA_HOME");
+      env.remove("CHARKHA_PASSPHRASE");
+    }));
   }
 
   /** {@code charkha run} on 127.0.0.1 with no way off this machine: no public routers, no LAN multicast. */
@@ -69,9 +49,7 @@ final class CharkhaProcess implements AutoCloseable {
   }
 
   String output() {
-    synchronized (output) {
-      return output.toString(StandardCharsets.UTF_8);
-    }
+    return child.output();
   }
 
   /** Waits until the output contains {@code text}; fails if the child exits first or time runs out. */
@@ -96,7 +74,7 @@ final class CharkhaProcess implements AutoCloseable {
       process.destroyForcibly();
       fail("charkha still running after " + millis + " ms:\n" + output());
     }
-    reader.join(5_000);
+    child.awaitOutputEnd();
     return process.exitValue();
   }
 
