@@ -49,7 +49,12 @@ public record FeedLink(FeedId feed, Optional<String> displayName) {
             key = v.substring(9);
           }
         }
-        case "s" -> salt = v;
+        case "s" -> {
+          if (salt != null) {
+            throw new IllegalArgumentException("link has more than one salt 's' (which feed it names is ambiguous)");
+          }
+          salt = v;
+        }
         case "dn" -> name = v;
         default -> { }
       }

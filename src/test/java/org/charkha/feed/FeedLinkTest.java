@@ -121,6 +121,12 @@ class FeedLinkTest {
   }
 
   @Test
+  void rejectsTwoSalts() {
+    assertRejected("magnet:?xs=urn:btpk:" + PK + "&s=6e&s=6f", "more than one salt 's'");
+    assertRejected("magnet:?s=&xs=urn:btpk:" + PK + "&S=6e", "more than one salt 's'");
+  }
+
+  @Test
   void rejectsBadSalts() {
     assertRejected("magnet:?xs=urn:btpk:" + PK + "&s=6", "salt 's' is not valid hex");
     assertRejected("magnet:?xs=urn:btpk:" + PK + "&s=zz", "salt 's' is not valid hex");
