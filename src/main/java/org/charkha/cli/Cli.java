@@ -19,6 +19,7 @@ import org.charkha.feed.EntryRef;
 import org.charkha.feed.FeedId;
 import org.charkha.feed.FeedLink;
 import org.charkha.feed.FeedLog;
+import org.charkha.feed.Hex;
 import org.charkha.feed.Identity;
 import org.charkha.node.EntryJson;
 import org.charkha.node.OwnFeed;
@@ -190,6 +191,9 @@ public final class Cli implements Callable<Integer> {
 
   @Command(name = "link", description = "Print your follow link (BEP 46 magnet).")
   static final class Link extends Base {
+    @Option(names = "--json", description = "Print JSON: the link, the feed, its key and salt (hex) and name.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
       OwnFeed own = own();
@@ -199,7 +203,18 @@ public final class Cli implements Callable<Integer> {
           name = p.name();
         }
       }
-      out().println(new FeedLink(own.feed(), name));
+      FeedLink link = new FeedLink(own.feed(), name);
+      if (json) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("link", link.toString());
+        doc.put("feed", own.feed().toString());
+        doc.put("key", own.feed().keyHex());
+        doc.put("salt", Hex.encode(own.feed().salt()));
+        doc.put("name", name.orElse(null));
+        printJson(doc);
+      } else {
+        out().println(link);
+      }
       return 0;
     }
   }

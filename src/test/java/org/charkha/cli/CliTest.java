@@ -56,6 +56,12 @@ class CliTest {
     Result link = run("link");
     FeedLink parsed = FeedLink.parse(link.out().strip());
     assertEquals("Asha", parsed.displayName().orElseThrow());
+    JsonNode linkJson = json.readTree(run("link", "--json").out());
+    assertEquals(link.out().strip(), linkJson.get("link").asText());
+    assertEquals(parsed.feed().toString(), linkJson.get("feed").asText());
+    assertEquals(parsed.feed().keyHex(), linkJson.get("key").asText());
+    assertEquals("", linkJson.get("salt").asText());
+    assertEquals("Asha", linkJson.get("name").asText());
 
     Result post = run("post", "hello", "world");
     assertEquals(0, post.exit());
