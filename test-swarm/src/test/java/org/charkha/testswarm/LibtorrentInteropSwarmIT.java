@@ -169,6 +169,7 @@ class LibtorrentInteropSwarmIT {
       note.put("id", "https://example.invalid/notes/" + i);
       note.put("published", java.time.Instant.ofEpochSecond(1_700_000_000L + i).toString());
       note.put("content", "<p>" + text + "</p>");
+      note.putArray("to").add("https://www.w3.org/ns/activitystreams#Public"); // only public posts are imported
     }
     Path file = node.host().home().resolve("outbox.json");
     JSON.writeValue(file.toFile(), outbox);
