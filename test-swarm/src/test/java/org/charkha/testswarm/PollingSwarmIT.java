@@ -26,15 +26,15 @@ class PollingSwarmIT {
    * node answered or timed out, and a poll acts on the result only then); downloading and verifying the
    * new version takes 2-5 s more. So "held within POLL + 4 s of the announce" fails about every other run
    * without any missed poll, and no time bound can tell a missed round from a slow lookup (a missed round
-   * costs POLL + 2.5 s at least, a slow lookup up to 15 s). The time bound therefore allows one poll
-   * interval plus the slowest lookup and fetch, and missed rounds are checked directly: the follower's
-   * first poll that starts after the announce must find the new version.
+   * costs POLL + 2.5 s at least, a slow lookup up to 15 s). Rounds are therefore checked directly (see
+   * pollThatFound: the first round after the announce, or on this tiny DHT the next), and the time bound
+   * allows those two rounds plus the slowest lookup and fetch.
    */
-  private static final Duration BOUND = Duration.ofSeconds(POLL + 16);
+  private static final Duration BOUND = Duration.ofSeconds(2 * POLL + 16);
   private static final Pattern NOW_AT = Pattern.compile("feed (\\S+): now at seq (\\d+) .*learned by (\\w+)");
 
   @Test
-  void dhtPollingAloneConvergesWithinThePollInterval(@Hosts(3) Swarm swarm) {
+  void dhtPollingAloneConvergesWithinThePollInterval(@Hosts(3) Swarm swarm) throws InterruptedException {
     CharkhaNode a = new CharkhaNode(swarm.host(1)), b = new CharkhaNode(swarm.host(2)), c = new CharkhaNode(swarm.host(3));
     List<CharkhaNode> followers = List.of(b, c);
     for (CharkhaNode n : List.of(a, b, c)) {
@@ -79,33 +79,54 @@ class PollingSwarmIT {
   }
 
   /**
-   * Checks that no poll round was missed: the first poll of {@code follower} that found {@code seq} (or newer)
-   * of {@code author}'s feed is no later than its first poll that started after line {@code mark} of its log
-   * (where the announce of {@code seq} was seen). A poll that started before and found it counts too.
+   * Checks that polling found {@code seq} (or newer) of {@code author}'s feed in the first poll round of
+   * {@code follower} that started after line {@code mark} of its log (where the announce of {@code seq}
+   * was seen), or in the round after it. Judged by poll number, not by which poll finished first: a get
+   * lasts until every node it asked answered or timed out (10 s in mldht), so a later poll can finish,
+   * and the follower hold the version, before the poll that found it first has ended.
+   *
+   * <p>Why one more round may be needed: on three DHT nodes the author's put can land on the follower's
+   * own node alone (measured: "announced ... to 1 DHT nodes", the other answering too late), and a node's
+   * get never asks itself. The other follower finds it there, re-puts what it holds, and the next round
+   * finds it. Two rounds without it would be a missed poll.
    */
-  private static String pollThatFound(CharkhaNode follower, CharkhaNode author, int mark, long seq) {
-    List<String> lines = follower.host().process().lines();
+  private static String pollThatFound(CharkhaNode follower, CharkhaNode author, int mark, long seq)
+      throws InterruptedException {
     String feed = Pattern.quote(author.shortName());
     Pattern start = Pattern.compile("poll " + feed + " #(\\d+): (DHT get above seq \\d+|skipped)");
     Pattern found = Pattern.compile("poll " + feed + " #(\\d+): DHT get took (\\d+) ms, found seq (\\d+)");
     long firstAfter = Long.MAX_VALUE;
+    List<String> lines = follower.host().process().lines();
     for (int i = mark; i < lines.size() && firstAfter == Long.MAX_VALUE; i++) {
       Matcher m = start.matcher(lines.get(i));
       if (m.find()) {
         firstAfter = Long.parseLong(m.group(1));
       }
     }
-    for (String line : lines) {
-      Matcher m = found.matcher(line);
-      if (m.find() && Long.parseLong(m.group(3)) >= seq) {
-        long poll = Long.parseLong(m.group(1));
-        assertTrue(poll <= firstAfter, follower.name() + " missed a poll round: seq " + seq + " was first found by poll #"
-            + poll + ", but poll #" + firstAfter + " started after the announce");
-        return "poll #" + poll + " found it, get " + m.group(2) + " ms";
+    if (firstAfter != Long.MAX_VALUE) {
+      Pattern ended = Pattern.compile("poll " + feed + " #" + firstAfter + ": (DHT get took|DHT get failed|skipped)");
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (follower.host().process().lines().stream().noneMatch(l -> ended.matcher(l).find())
+          && System.nanoTime() < deadline) {
+        Thread.sleep(100);
       }
     }
-    throw new AssertionError(follower.name() + " holds seq " + seq + " of " + author.name()
-        + " but no poll of it found it (push is off)");
+    long earliest = Long.MAX_VALUE;
+    String how = null;
+    for (String line : follower.host().process().lines()) {
+      Matcher m = found.matcher(line);
+      if (m.find() && Long.parseLong(m.group(3)) >= seq && Long.parseLong(m.group(1)) < earliest) {
+        earliest = Long.parseLong(m.group(1));
+        how = "poll #" + earliest + " found it, get " + m.group(2) + " ms";
+      }
+    }
+    if (how == null) {
+      throw new AssertionError(follower.name() + " holds seq " + seq + " of " + author.name()
+          + " but no poll of it found it (push is off)");
+    }
+    assertTrue(earliest <= firstAfter + 1, follower.name() + " missed poll rounds: seq " + seq + " was first found by poll #"
+        + earliest + ", but polls #" + firstAfter + " and #" + (firstAfter + 1) + " started after the announce");
+    return how;
   }
 
   /** "seq source" of each "now at seq" line of {@code author}'s feed in {@code follower}'s log. */
